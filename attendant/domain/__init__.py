@@ -1,0 +1,36 @@
+"""Frozen, typed, timezone-aware values and pure free/busy arithmetic (standard library only)."""
+
+from attendant.domain.model import (
+    Availability,
+    BusyType,
+    Event,
+    Mailbox,
+    MailboxError,
+    MailboxKind,
+    RoomList,
+    Snapshot,
+    Status,
+    WatchList,
+    Window,
+    require_aware,
+)
+from attendant.domain.status import StatusView, evaluate, status_at, strongest_at
+
+__all__ = [
+    "Availability",
+    "BusyType",
+    "Event",
+    "Mailbox",
+    "MailboxError",
+    "MailboxKind",
+    "RoomList",
+    "Snapshot",
+    "Status",
+    "StatusView",
+    "WatchList",
+    "Window",
+    "evaluate",
+    "require_aware",
+    "status_at",
+    "strongest_at",
+]

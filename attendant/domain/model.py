@@ -1,0 +1,170 @@
+"""Frozen, timezone-aware values the whole program speaks in.
+
+A naive datetime anywhere in here is a bug, so the constructors refuse one. A mailbox that
+failed is a value (an :class:`Availability` with an ``error``), never an exception: one
+broken mailbox must not blank the receptionist's board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+def require_aware(value: datetime, what: str) -> None:
+    """Raise ``ValueError`` when ``value`` carries no UTC offset."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got naive {value.isoformat()}")
+
+
+class MailboxKind(StrEnum):
+    PERSON = "person"
+    ROOM = "room"
+
+
+class BusyType(StrEnum):
+    """What a calendar event means for its owner's availability (INTERFACES.md §1)."""
+
+    FREE = "free"
+    TENTATIVE = "tentative"
+    BUSY = "busy"
+    OOF = "oof"
+    WORKING_ELSEWHERE = "working_elsewhere"
+    NO_DATA = "no_data"
+
+
+class Status(StrEnum):
+    """A mailbox's status at one instant."""
+
+    FREE = "free"
+    TENTATIVE = "tentative"
+    BUSY = "busy"
+    OOF = "oof"
+    WORKING_ELSEWHERE = "working_elsewhere"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    """A person or a room, named by its SMTP address."""
+
+    address: str
+    name: str | None = None
+    kind: MailboxKind = MailboxKind.PERSON
+    department: str | None = None
+    phone: str | None = None
+    capacity: int | None = None
+    location: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.address or "@" not in self.address:
+            raise ValueError(f"not an e-mail address: {self.address!r}")
+
+    @property
+    def key(self) -> str:
+        """The address folded for comparison (SMTP addresses are case-insensitive)."""
+        return self.address.casefold()
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.address
+
+
+@dataclass(frozen=True, slots=True)
+class RoomList:
+    """A distribution group of rooms as Exchange or Graph report it."""
+
+    address: str
+    name: str | None = None
+    rooms: tuple[Mailbox, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The half-open interval ``[start, end)`` a free/busy query covers."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "window start")
+        require_aware(self.end, "window end")
+        if self.end <= self.start:
+            raise ValueError("window end must be after its start")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One calendar item as free/busy discloses it: subject and location are optional."""
+
+    start: datetime
+    end: datetime
+    busy_type: BusyType
+    subject: str | None = None
+    location: str | None = None
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "event start")
+        require_aware(self.end, "event end")
+        if self.end < self.start:
+            raise ValueError("event end is before its start")
+
+    def overlaps(self, window: Window) -> bool:
+        if self.start == self.end:
+            return window.start <= self.start < window.end
+        return self.start < window.end and self.end > window.start
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxError:
+    """Why the server gave no data for one mailbox (e.g. ``ErrorMailRecipientNotFound``)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Free/busy of one mailbox over a window, or the error that stands in for it."""
+
+    mailbox: Mailbox
+    events: tuple[Event, ...] = ()
+    error: MailboxError | None = None
+    working_hours: tuple[datetime, datetime] | None = None
+
+    @staticmethod
+    def failed(mailbox: Mailbox, code: str, message: str) -> Availability:
+        return Availability(mailbox=mailbox, error=MailboxError(code, message))
+
+    def clipped(self, window: Window) -> Availability:
+        """The same availability with only the events overlapping ``window``, sorted."""
+        kept = sorted(
+            (e for e in self.events if e.overlaps(window)), key=lambda e: (e.start, e.end)
+        )
+        return Availability(self.mailbox, tuple(kept), self.error, self.working_hours)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchList:
+    """What the receptionist watches: people, rooms, and every room of some room lists."""
+
+    people: tuple[str, ...] = ()
+    rooms: tuple[str, ...] = ()
+    room_lists: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.people or self.rooms or self.room_lists)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The result of one refresh: every watched mailbox's availability over ``window``."""
+
+    window: Window
+    fetched_at: datetime
+    entries: tuple[Availability, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        require_aware(self.fetched_at, "fetched_at")
