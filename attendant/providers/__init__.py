@@ -1,0 +1,1 @@
+"""Calendar providers: the Protocol, the registry, and the built-in providers."""

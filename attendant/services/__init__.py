@@ -1,0 +1,1 @@
+"""Refresh scheduling, the blocking-call seam, back-off and the lockout guard (asyncio, no Qt)."""

@@ -1,0 +1,165 @@
+"""The "Test Settings" steps, shared by ``attendant check`` and the settings dialog.
+
+Blocking and Qt-free: the dialog runs it in a worker thread and shows each step as ``emit``
+hands it over. Every step that talks to the server goes through the lockout guard, and the
+run stops after a credentials failure, so one check makes at most one logon attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from attendant.domain import Mailbox, WatchList
+from attendant.providers.base import (
+    CheckStep,
+    Diagnosable,
+    FreeBusyProvider,
+    RoomCatalog,
+    StepResult,
+)
+from attendant.providers.errors import (
+    CredentialsRejected,
+    NotSupported,
+    ProviderError,
+    SignInRequired,
+)
+from attendant.services.clock import day_window, local_now
+from attendant.services.guarded import GuardedProvider
+from attendant.services.setup import effective_watch
+from attendant.services.watch import watched_mailboxes
+
+Emit = Callable[[CheckStep], None]
+
+#: How many watched mailboxes the sample free/busy query asks about.
+SAMPLE_SIZE = 5
+
+
+class Cancelled(Exception):
+    """The person cancelled the check."""
+
+
+def _failed(name: str, error: ProviderError) -> CheckStep:
+    return CheckStep(name, StepResult.FAIL, error.message, error.hint, error)
+
+
+def run_check(
+    guarded: GuardedProvider,
+    watch: WatchList,
+    emit: Emit,
+    *,
+    clock: Callable[[], datetime] = local_now,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> list[CheckStep]:
+    """Run the provider's own steps, one free/busy query and the room lists; emit each."""
+    steps: list[CheckStep] = []
+
+    def add(step: CheckStep) -> None:
+        if cancelled():
+            raise Cancelled
+        steps.append(step)
+        emit(step)
+
+    provider = guarded.provider
+    if isinstance(provider, Diagnosable):
+
+        def diagnose(p: FreeBusyProvider) -> None:
+            assert isinstance(p, Diagnosable)
+            for step in p.diagnose():
+                add(step)
+                if step.result is StepResult.FAIL and isinstance(step.error, ProviderError):
+                    raise step.error  # the guard records rejections and back-offs
+
+        try:
+            guarded.call(diagnose)
+        except ProviderError as error:
+            if not steps or steps[-1].error is not error:
+                add(
+                    _failed("Credentials", error)
+                    if _is_credentials(error)
+                    else _failed("Server", error)
+                )
+            return _skip_rest(steps, add, after_credentials=_is_credentials(error))
+
+    sample: list[Mailbox] = []
+    try:
+        effective = effective_watch(provider, watch)
+        mailboxes = guarded.call(lambda p: watched_mailboxes(p, effective))
+        sample = mailboxes[:SAMPLE_SIZE]
+        if not sample:
+            add(
+                CheckStep(
+                    "Free/busy query",
+                    StepResult.SKIP,
+                    "The watch list is empty.",
+                    "Add people or rooms to the watch list.",
+                )
+            )
+        else:
+            window = day_window(clock())
+            answers = guarded.call(lambda p: p.get_availability(sample, window))
+            errors = [a for a in answers if a.error is not None]
+            detail = f"{len(answers) - len(errors)} of {len(answers)} mailboxes answered"
+            if errors:
+                first = errors[0]
+                assert first.error is not None
+                add(
+                    CheckStep(
+                        "Free/busy query",
+                        StepResult.WARN,
+                        detail,
+                        f"{first.mailbox.address}: {first.error.code} — {first.error.message}",
+                    )
+                )
+            else:
+                add(CheckStep("Free/busy query", StepResult.PASS, detail))
+    except ProviderError as error:
+        add(_failed("Free/busy query", error))
+        return _skip_rest(steps, add, after_credentials=_is_credentials(error))
+
+    if isinstance(provider, RoomCatalog):
+        try:
+            lists = guarded.call(lambda p: p.room_lists())  # type: ignore[attr-defined]
+        except NotSupported as error:
+            add(CheckStep("Room lists", StepResult.WARN, error.message, error.hint))
+        except ProviderError as error:
+            add(_failed("Room lists", error))
+        else:
+            rooms = sum(len(rl.rooms) for rl in lists)
+            add(
+                CheckStep(
+                    "Room lists", StepResult.PASS, f"{len(lists)} room lists with {rooms} rooms"
+                )
+            )
+    else:
+        add(
+            CheckStep(
+                "Room lists", StepResult.SKIP, f"The {provider.name} provider cannot list rooms."
+            )
+        )
+    return steps
+
+
+def _is_credentials(error: ProviderError) -> bool:
+    return isinstance(error, CredentialsRejected | SignInRequired)
+
+
+def _skip_rest(steps: list[CheckStep], add: Emit, *, after_credentials: bool) -> list[CheckStep]:
+    reason = (
+        "Not tried: the credentials failed, and Attendant makes one logon attempt at most."
+        if after_credentials
+        else "Not tried after the failure above."
+    )
+    names = {s.name for s in steps}
+    for name in ("Free/busy query", "Room lists"):
+        if name not in names:
+            add(CheckStep(name, StepResult.SKIP, reason))
+    return steps
+
+
+def exit_code(steps: Sequence[CheckStep]) -> int:
+    """0 all passed, 1 a step failed, 3 credentials rejected / sign-in needed."""
+    failed = [s for s in steps if s.result is StepResult.FAIL]
+    if any(isinstance(s.error, CredentialsRejected | SignInRequired) for s in failed):
+        return 3
+    return 1 if failed else 0

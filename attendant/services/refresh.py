@@ -1,0 +1,243 @@
+"""The refresh service: asks the provider at the configured interval and publishes the result.
+
+asyncio, no Qt: in the GUI it runs on the qasync loop, so subscribers are called on the GUI
+thread. Provider calls leave the loop through :func:`run_blocking` with a timeout. A failed
+refresh keeps the last data and marks it stale; a back-off is obeyed; rejected credentials
+stop the feed until they change or a person presses "Retry now".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from loguru import logger
+
+from attendant.domain import Mailbox, Snapshot, WatchList, Window
+from attendant.providers.base import FreeBusyProvider
+from attendant.providers.errors import CredentialsRejected, ProviderError, SignInRequired, Throttled
+from attendant.services.blocking import CallTimedOut, run_blocking
+from attendant.services.clock import day_window, local_now
+from attendant.services.guarded import GuardedProvider
+from attendant.services.lockout import LockoutGuard
+from attendant.services.state import FeedError, FeedHealth, RefreshState
+from attendant.services.watch import watched_mailboxes
+
+Subscriber = Callable[[RefreshState], None]
+
+#: How long the expansion of room lists and display names is reused before asking again.
+WATCH_TTL_SECONDS = 3600.0
+
+
+class RefreshService:
+    """Periodic, guarded free/busy refreshes of one provider and one watch list."""
+
+    def __init__(
+        self,
+        provider: FreeBusyProvider,
+        watch: WatchList,
+        *,
+        interval_seconds: float,
+        timeout_seconds: float = 30.0,
+        guard: LockoutGuard | None = None,
+        clock: Callable[[], datetime] = local_now,
+        window_for: Callable[[datetime], Window] = day_window,
+        mailboxes: list[Mailbox] | None = None,
+    ) -> None:
+        self._guard = guard if guard is not None else LockoutGuard(None)
+        self._guarded = GuardedProvider(provider, self._guard, clock)
+        self._watch = watch
+        self._interval = max(1.0, float(interval_seconds))
+        self._timeout = float(timeout_seconds)
+        self._clock = clock
+        self._window_for = window_for
+        self._fixed_mailboxes = mailboxes
+        self._mailboxes: list[Mailbox] | None = mailboxes
+        self._mailboxes_at = time.monotonic()
+        self._subscribers: list[Subscriber] = []
+        self._state = RefreshState(provider=provider.name, health=FeedHealth.STARTING)
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._generation = 0
+        self._closed = False
+
+    # -- public API --------------------------------------------------------------------
+
+    @property
+    def provider(self) -> FreeBusyProvider:
+        return self._guarded.provider
+
+    @property
+    def state(self) -> RefreshState:
+        return self._state
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback`` with every new state (on the loop's thread); returns unsubscribe."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def start(self) -> None:
+        """Start refreshing on the running event loop."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="refresh")
+
+    def request_refresh(self) -> None:
+        """ "Refresh now": refresh as soon as the server's back-off and the guard allow."""
+        self._wakeup.set()
+
+    def retry_now(self) -> None:
+        """ "Retry now": a person allows one more attempt with the rejected credentials."""
+        logger.info("Retry now: the {} credentials may be sent once more", self._guarded.key)
+        self._guard.clear(self._guarded.key)
+        self._wakeup.set()
+
+    async def refresh_once(self) -> RefreshState:
+        """One guarded refresh; publishes and returns the new state."""
+        self._generation += 1
+        generation = self._generation
+        now = self._clock()
+        window = self._window_for(now)
+        self._publish(replace(self._state, refreshing=True, last_attempt=now))
+        try:
+            snapshot = await run_blocking(
+                lambda: self._guarded.call(lambda p: self._fetch(p, window)),
+                timeout=self._timeout,
+                name=f"refresh-{self._guarded.key}",
+            )
+        except CallTimedOut as error:
+            return self._failed(
+                generation,
+                FeedError(
+                    "timeout",
+                    f"The server gave {error}.",
+                    "Check the network and the server; the board shows the last "
+                    "data until it answers.",
+                ),
+            )
+        except Throttled as error:
+            resume = self._clock() + timedelta(seconds=error.retry_after_seconds)
+            return self._failed(
+                generation,
+                FeedError(error.kind, error.message, error.hint),
+                health=FeedHealth.THROTTLED,
+                resume_at=resume,
+            )
+        except (CredentialsRejected, SignInRequired) as error:
+            return self._failed(
+                generation,
+                FeedError(error.kind, error.message, error.hint),
+                health=FeedHealth.BLOCKED,
+            )
+        except ProviderError as error:
+            logger.warning("Refresh from {} failed: {} ({})", self._guarded.key, error, error.kind)
+            return self._failed(generation, FeedError(error.kind, error.message, error.hint))
+        except Exception:
+            logger.exception("Refresh from {} failed with an internal error", self._guarded.key)
+            return self._failed(
+                generation,
+                FeedError(
+                    "internal",
+                    "Internal error while refreshing.",
+                    "Details are in ApplicationLogFile.txt (Help ▸ Open log folder).",
+                ),
+            )
+        if generation != self._generation or self._closed:
+            return self._state  # a newer refresh started meanwhile: it wins
+        done = self._clock()
+        state = RefreshState(
+            provider=self._guarded.key,
+            health=FeedHealth.OK,
+            snapshot=snapshot,
+            last_success=done,
+            last_attempt=now,
+            next_refresh=done + timedelta(seconds=self._interval),
+        )
+        self._publish(state)
+        return state
+
+    async def aclose(self) -> None:
+        self._closed = True
+        self._subscribers.clear()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await asyncio.to_thread(self._guarded.provider.close)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _fetch(self, provider: FreeBusyProvider, window: Window) -> Snapshot:
+        """Blocking: expand the watch list (cached) and ask for free/busy."""
+        expired = time.monotonic() - self._mailboxes_at > WATCH_TTL_SECONDS
+        if self._mailboxes is None or (expired and self._fixed_mailboxes is None):
+            self._mailboxes = watched_mailboxes(provider, self._watch)
+            self._mailboxes_at = time.monotonic()
+        entries = provider.get_availability(self._mailboxes, window)
+        return Snapshot(window=window, fetched_at=self._clock(), entries=tuple(entries))
+
+    def _failed(
+        self,
+        generation: int,
+        error: FeedError,
+        *,
+        health: FeedHealth = FeedHealth.STALE,
+        resume_at: datetime | None = None,
+    ) -> RefreshState:
+        if generation != self._generation or self._closed:
+            return self._state
+        now = self._clock()
+        next_refresh: datetime | None
+        if health is FeedHealth.BLOCKED:
+            next_refresh = None
+        elif resume_at is not None:
+            next_refresh = max(resume_at, now + timedelta(seconds=self._interval))
+        else:
+            next_refresh = now + timedelta(seconds=self._interval)
+        state = replace(
+            self._state,
+            health=health,
+            error=error,
+            refreshing=False,
+            last_attempt=now,
+            next_refresh=next_refresh,
+            resume_at=resume_at,
+        )
+        self._publish(state)
+        return state
+
+    def _publish(self, state: RefreshState) -> None:
+        self._state = state
+        for callback in list(self._subscribers):
+            try:
+                callback(state)
+            except Exception:
+                logger.exception("A refresh subscriber failed")
+
+    async def _run(self) -> None:
+        while not self._closed:
+            state = await self.refresh_once()
+            if state.health is FeedHealth.BLOCKED:
+                delay: float | None = None  # wait for "Retry now" or new credentials
+            elif state.next_refresh is not None:
+                delay = max(0.0, (state.next_refresh - self._clock()).total_seconds())
+            else:
+                delay = self._interval
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), delay)
+            resume = self._state.resume_at
+            if resume is not None and self._state.health is FeedHealth.THROTTLED:
+                # "Refresh now" cannot shorten a server's back-off.
+                wait = (resume - self._clock()).total_seconds()
+                if wait > 0:
+                    await asyncio.sleep(wait)

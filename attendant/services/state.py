@@ -1,0 +1,49 @@
+"""What the refresh service tells the window: the newest data and the health of the feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from attendant.domain import Snapshot
+
+
+class FeedHealth(StrEnum):
+    """How far the board can be trusted right now."""
+
+    STARTING = "starting"  # no refresh has finished yet
+    OK = "ok"  # the newest refresh succeeded
+    STALE = "stale"  # the newest refresh failed; the last data is shown, marked with its age
+    THROTTLED = "throttled"  # the server asked us to back off; waiting until ``resume_at``
+    BLOCKED = "blocked"  # credentials were rejected; nothing is sent until they change
+
+
+@dataclass(frozen=True, slots=True)
+class FeedError:
+    """An expected failure as the window shows it: what happened and what to do."""
+
+    kind: str
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshState:
+    """One immutable picture of the feed, published after every refresh attempt."""
+
+    provider: str
+    health: FeedHealth
+    snapshot: Snapshot | None = None
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    next_refresh: datetime | None = None
+    resume_at: datetime | None = None
+    error: FeedError | None = None
+    refreshing: bool = False
+
+    def age_seconds(self, now: datetime) -> float | None:
+        """How old the shown data is, or ``None`` when there is none."""
+        if self.snapshot is None:
+            return None
+        return max(0.0, (now - self.snapshot.fetched_at).total_seconds())
