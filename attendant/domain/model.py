@@ -8,8 +8,18 @@ broken mailbox must not blank the receptionist's board.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+
+
+def utc(value: datetime) -> datetime:
+    """``value`` as a UTC instant.
+
+    Python compares two datetimes of the *same* zone by wall clock, ignoring ``fold``, so in
+    the repeated hour of a fall-back day 01:30 EDT and 01:30 EST look equal. Every comparison
+    of instants in the domain goes through UTC.
+    """
+    return value.astimezone(UTC)
 
 
 def require_aware(value: datetime, what: str) -> None:
@@ -90,7 +100,7 @@ class Window:
     def __post_init__(self) -> None:
         require_aware(self.start, "window start")
         require_aware(self.end, "window end")
-        if self.end <= self.start:
+        if utc(self.end) <= utc(self.start):
             raise ValueError("window end must be after its start")
 
 
@@ -107,13 +117,15 @@ class Event:
     def __post_init__(self) -> None:
         require_aware(self.start, "event start")
         require_aware(self.end, "event end")
-        if self.end < self.start:
+        if utc(self.end) < utc(self.start):
             raise ValueError("event end is before its start")
 
     def overlaps(self, window: Window) -> bool:
-        if self.start == self.end:
-            return window.start <= self.start < window.end
-        return self.start < window.end and self.end > window.start
+        start, end = utc(self.start), utc(self.end)
+        w_start, w_end = utc(window.start), utc(window.end)
+        if start == end:
+            return w_start <= start < w_end
+        return start < w_end and end > w_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +152,7 @@ class Availability:
     def clipped(self, window: Window) -> Availability:
         """The same availability with only the events overlapping ``window``, sorted."""
         kept = sorted(
-            (e for e in self.events if e.overlaps(window)), key=lambda e: (e.start, e.end)
+            (e for e in self.events if e.overlaps(window)), key=lambda e: (utc(e.start), utc(e.end))
         )
         return Availability(self.mailbox, tuple(kept), self.error, self.working_hours)
 

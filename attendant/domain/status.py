@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from attendant.domain.model import Availability, BusyType, Event, Status, require_aware
+from attendant.domain.model import (
+    Availability,
+    BusyType,
+    Event,
+    Status,
+    require_aware,
+    utc,
+)
 
 #: How strongly an event's busy type claims its owner's time. "No data" is weaker than
 #: anything the server did disclose, but stronger than plain free time.
@@ -48,16 +55,26 @@ class StatusView:
 UNKNOWN_VIEW = StatusView(Status.UNKNOWN, None, None, None)
 
 
-def strongest_at(events: Sequence[Event], at: datetime) -> Event | None:
-    """The strongest event covering ``at`` (start inclusive, end exclusive), if any."""
+# An event as the arithmetic sees it: UTC start, UTC end, strength, the event itself.
+_Span = tuple[datetime, datetime, int, Event]
+
+
+def _spans(events: Sequence[Event]) -> list[_Span]:
+    return [(utc(e.start), utc(e.end), STRENGTH[e.busy_type], e) for e in events]
+
+
+def _strongest(spans: Sequence[_Span], instant: datetime) -> Event | None:
     best: Event | None = None
     best_strength = -1
-    for event in events:
-        if event.start <= at < event.end:
-            strength = STRENGTH[event.busy_type]
-            if strength > best_strength:
-                best, best_strength = event, strength
+    for start, end, strength, event in spans:
+        if start <= instant < end and strength > best_strength:
+            best, best_strength = event, strength
     return best
+
+
+def strongest_at(events: Sequence[Event], at: datetime) -> Event | None:
+    """The strongest event covering ``at`` (start inclusive, end exclusive), if any."""
+    return _strongest(_spans(events), utc(at))
 
 
 def status_at(events: Sequence[Event], at: datetime) -> Status:
@@ -71,20 +88,26 @@ def evaluate(availability: Availability, at: datetime, end: datetime) -> StatusV
     require_aware(end, "end")
     if availability.error is not None:
         return UNKNOWN_VIEW
-    events = availability.events
-    current = strongest_at(events, at)
+    spans = _spans(availability.events)
+    at_utc, end_utc = utc(at), utc(end)
+    current = _strongest(spans, at_utc)
     status = Status.FREE if current is None else STATUS_OF[current.busy_type]
-    next_free: datetime | None = at if status is Status.FREE else None
+    next_free: datetime | None = at_utc if status is Status.FREE else None
     until: datetime | None = None
-    boundaries = sorted(
-        {t for e in events for t in (e.start, e.end) if at < t < end},
-    )
+    boundaries = sorted({t for s, e, _, _ in spans for t in (s, e) if at_utc < t < end_utc})
     for instant in boundaries:
-        then = status_at(events, instant)
+        event = _strongest(spans, instant)
+        then = Status.FREE if event is None else STATUS_OF[event.busy_type]
         if until is None and then is not status:
             until = instant
         if next_free is None and then is Status.FREE:
             next_free = instant
         if until is not None and next_free is not None:
             break
-    return StatusView(status, until, next_free, current)
+    zone = at.tzinfo
+    return StatusView(
+        status,
+        None if until is None else until.astimezone(zone),
+        None if next_free is None else (at if next_free == at_utc else next_free.astimezone(zone)),
+        current,
+    )
