@@ -53,7 +53,13 @@ class ProviderRegistry:
     ) -> ProviderRegistry:
         """Built-ins plus every loadable plugin of the ``attendant.providers`` group."""
         found = list(builtins)
-        points = plugins() if plugins is not None else entry_points(group=ENTRY_POINT_GROUP)
+        try:
+            points = list(
+                plugins() if plugins is not None else entry_points(group=ENTRY_POINT_GROUP)
+            )
+        except Exception as error:  # noqa: BLE001 - broken package metadata must not stop us
+            logger.error("Cannot list provider plugins: {}", error)
+            points = []
         for point in points:
             try:
                 loaded = point.load()
