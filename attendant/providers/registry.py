@@ -57,7 +57,7 @@ class ProviderRegistry:
             points = list(
                 plugins() if plugins is not None else entry_points(group=ENTRY_POINT_GROUP)
             )
-        except Exception as error:  # noqa: BLE001 - broken package metadata must not stop us
+        except Exception as error:
             logger.error("Cannot list provider plugins: {}", error)
             points = []
         for point in points:

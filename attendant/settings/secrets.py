@@ -25,7 +25,7 @@ SERVICE_NAME = "Attendant"
 _log = logging.getLogger(__name__)
 
 
-class SecretStoreUnavailable(Exception):  # noqa: N818 - the name says what the caller handles
+class SecretStoreUnavailable(Exception):
     """The operating system's keyring cannot store or delete the password."""
 
 
