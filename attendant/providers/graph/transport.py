@@ -1,0 +1,333 @@
+"""HTTPS to Microsoft Graph: trust, tokens, the concurrency bound and Graph's error answers.
+
+Why requests: msal already speaks it (one HTTP stack, one TLS setup to get right), the calls
+are blocking like the rest of the provider seam, and its connection pool is safe to share
+between the few worker threads the fan-out uses. httpx would add a second stack for nothing.
+
+Trust: the session verifies against one ``ssl.SSLContext`` holding the system store,
+certifi's bundle (requests' own default) and ``network.ca_bundle``. ``trust_env`` is off and
+the adapter ignores any ``verify`` value, so ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` can neither
+replace the extra CA nor switch verification off; proxies from the environment are still
+honoured, looked up explicitly per host.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ssl
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import certifi
+import requests
+from loguru import logger
+from requests.adapters import HTTPAdapter
+
+from attendant.providers.errors import (
+    BadResponse,
+    NotSupported,
+    SettingsInvalid,
+    SignInRequired,
+    Throttled,
+    Unreachable,
+)
+
+#: Graph allows 4 concurrent requests per mailbox; every request here runs as the signed-in
+#: user against that user's mailbox, so this is the bound for all of them together.
+MAX_IN_FLIGHT = 4
+#: Back-off when a 429/503 carries no usable Retry-After.
+DEFAULT_RETRY_AFTER_SECONDS = 30.0
+
+Json = dict[str, Any]
+
+_CA_HINT = "If a proxy or an internal CA signs it, put that CA's PEM file in network.ca_bundle."
+_NET_HINT = "Check the network connection, the proxy and the server address in the settings."
+
+
+class TokenSource(Protocol):
+    """Where access tokens come from (msal in production, the fake authority in tests)."""
+
+    def access_token(self, *, force_refresh: bool = False) -> str:
+        """A bearer token; ``force_refresh`` asks for a new one even if the cached one is fresh.
+
+        Raises SignInRequired or CredentialsRejected when none can be had silently.
+        """
+        ...
+
+
+class ConsentMissing(NotSupported):
+    """Graph answered 403: the token lacks the permission an endpoint needs."""
+
+    kind = "consent_missing"
+
+    def __init__(self, message: str, *, permission: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.permission = permission
+
+
+def trust_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """System store + certifi + ``ca_bundle``; hostname checking and verification always on."""
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=certifi.where())
+    if ca_bundle:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as error:
+            raise SettingsInvalid(
+                f"The extra CA file {ca_bundle!r} cannot be read as PEM certificates: {error}.",
+                hint="Fix network.ca_bundle: a PEM file with the internal CA's certificate.",
+            ) from error
+    return context
+
+
+class _TrustAdapter(HTTPAdapter):
+    """Verifies with our context only, whatever ``verify`` requests computed."""
+
+    def __init__(self, context: ssl.SSLContext, pool_maxsize: int) -> None:
+        self._context = context
+        super().__init__(pool_connections=4, pool_maxsize=pool_maxsize)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        kwargs["ssl_context"] = self._context
+        return super().proxy_manager_for(proxy, **kwargs)
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        return super().build_connection_pool_key_attributes(request, True, cert)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        conn.cert_reqs = "CERT_REQUIRED"
+        conn.ca_certs = None
+        conn.ca_cert_dir = None
+
+
+def make_session(ca_bundle: str = "", pool_maxsize: int = MAX_IN_FLIGHT + 2) -> requests.Session:
+    """A session that trusts the system store plus ``ca_bundle`` and nothing else."""
+    session = requests.Session()
+    session.trust_env = False  # no REQUESTS_CA_BUNDLE, no .netrc overriding our Bearer
+    adapter = _TrustAdapter(trust_context(ca_bundle), pool_maxsize)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)  # never used for Graph: https is enforced before
+    return session
+
+
+def require_https(url: str, what: str, key: str) -> str:
+    """``url`` without a trailing slash; SettingsInvalid unless it is https with a host."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        raise SettingsInvalid(
+            f"The {what} must be an https:// URL (got {url!r}); tokens are never sent over "
+            "plain http.",
+            hint=f"Set {key} to an https:// address.",
+        )
+    return url.strip().rstrip("/")
+
+
+def retry_after_seconds(value: str | None) -> float:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return DEFAULT_RETRY_AFTER_SECONDS
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER_SECONDS
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _graph_error(response: requests.Response) -> tuple[str, str]:
+    try:
+        error = response.json().get("error") or {}
+        return str(error.get("code") or ""), str(error.get("message") or "")
+    except (ValueError, AttributeError):
+        return "", response.text[:200]
+
+
+class GraphTransport:
+    """Blocking JSON calls to Graph with a bearer token, at most ``MAX_IN_FLIGHT`` at a time.
+
+    On 401 the token is refreshed once (shared by concurrent callers) and the request sent
+    once more; a second 401 means a person has to sign in again. 429/503 become Throttled
+    without retrying: the lockout guard keeps everything back until the back-off ends.
+    """
+
+    def __init__(
+        self,
+        graph_url: str,
+        tokens: TokenSource,
+        *,
+        session: requests.Session,
+        timeout: float = 30.0,
+        max_in_flight: int = MAX_IN_FLIGHT,
+    ) -> None:
+        self.base = require_https(graph_url, "Microsoft Graph URL", "calendar.graph.graph_url")
+        self._tokens = tokens
+        self._session = session
+        self._timeout = timeout
+        self._gate = threading.BoundedSemaphore(max_in_flight)
+        self._token_lock = threading.Lock()
+        self._proxies: dict[str, dict[str, str]] = {}
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("https://") else f"{self.base}/{path.lstrip('/')}"
+
+    def get(
+        self,
+        path: str,
+        *,
+        permission: str,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Json:
+        return self.request("GET", path, permission=permission, params=params, headers=headers)
+
+    def post(
+        self, path: str, body: Json, *, permission: str, headers: Mapping[str, str] | None = None
+    ) -> Json:
+        return self.request("POST", path, permission=permission, json=body, headers=headers)
+
+    def request(self, method: str, path: str, *, permission: str, **kwargs: Any) -> Json:
+        url = self.url(path)
+        if not url.startswith(self.base + "/"):
+            raise BadResponse(f"Graph pointed to {url}, outside {self.base}; not followed.")
+        token = self._current_token()
+        response = self._send(method, url, token, kwargs)
+        if response.status_code == 401:
+            logger.info("Graph answered 401 to {} {}; refreshing the token once", method, path)
+            token = self._refreshed_token(token)
+            response = self._send(method, url, token, kwargs)
+            if response.status_code == 401:
+                code, message = _graph_error(response)
+                raise SignInRequired(
+                    f"Microsoft Graph does not accept the sign-in ({code or 401}: {message}).",
+                    hint="Sign in again (Settings ▸ Sign in, or `attendant signin`).",
+                )
+        return self._parse(response, method, path, permission)
+
+    def probe(self, url: str) -> int:
+        """The status of an unauthenticated GET of ``url`` (same trust and proxies)."""
+        try:
+            response = self._session.get(
+                url, timeout=self._timeout, proxies=self._proxies_for(url), allow_redirects=False
+            )
+        except requests.exceptions.SSLError as error:
+            raise Unreachable(
+                f"The TLS certificate of {urlsplit(url).netloc} is not trusted: {error}",
+                hint=_CA_HINT,
+            ) from error
+        except requests.exceptions.RequestException as error:
+            raise Unreachable(
+                f"{urlsplit(url).netloc} cannot be reached: {error}", hint=_NET_HINT
+            ) from error
+        response.close()
+        return response.status_code
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _current_token(self) -> str:
+        # The source's cache is cheap and renews tokens shortly before they expire.
+        with self._token_lock:
+            return self._tokens.access_token()
+
+    def _refreshed_token(self, rejected: str) -> str:
+        """A new token, unless another thread already replaced ``rejected`` (one grant)."""
+        with self._token_lock:
+            current = self._tokens.access_token()
+            if current != rejected:
+                return current
+            return self._tokens.access_token(force_refresh=True)
+
+    def _proxies_for(self, url: str) -> dict[str, str]:
+        host = urlsplit(url).netloc
+        if host not in self._proxies:
+            self._proxies[host] = dict(requests.utils.get_environ_proxies(url))
+        return self._proxies[host]
+
+    def _send(
+        self, method: str, url: str, token: str, kwargs: Mapping[str, Any]
+    ) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers.update(kwargs.get("headers") or {})
+        extra = {k: v for k, v in kwargs.items() if k != "headers"}
+        try:
+            with self._gate:
+                return self._session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    timeout=self._timeout,
+                    proxies=self._proxies_for(url),
+                    allow_redirects=False,
+                    **extra,
+                )
+        except requests.exceptions.SSLError as error:
+            raise Unreachable(
+                f"The TLS certificate of {urlsplit(url).netloc} is not trusted: {error}",
+                hint=_CA_HINT,
+            ) from error
+        except requests.exceptions.Timeout as error:
+            raise Unreachable(
+                f"Microsoft Graph did not answer within {self._timeout:.0f} s.",
+                hint="Check the network connection; network.timeout_seconds sets the limit.",
+            ) from error
+        except requests.exceptions.RequestException as error:
+            raise Unreachable(
+                f"Microsoft Graph at {urlsplit(url).netloc} cannot be reached: {error}",
+                hint="Check the network connection, the proxy and calendar.graph.graph_url.",
+            ) from error
+
+    def _parse(self, response: requests.Response, method: str, path: str, permission: str) -> Json:
+        status = response.status_code
+        if status == 429 or (status == 503 and response.headers.get("Retry-After")):
+            seconds = retry_after_seconds(response.headers.get("Retry-After"))
+            code, message = _graph_error(response)
+            raise Throttled(
+                f"Microsoft Graph asked Attendant to wait {seconds:.0f} s "
+                f"({code or status}: {message}).",
+                retry_after_seconds=seconds,
+                hint="Graph throttles busy tenants; nothing is sent before the wait ends.",
+            )
+        if status == 403:
+            code, message = _graph_error(response)
+            raise ConsentMissing(
+                f"Microsoft Graph refused {method} {path.split('?')[0]} (403 {code}: {message}). "
+                f"The app needs the delegated permission {permission}.",
+                permission=permission,
+                hint=f"In Entra ID, add {permission} to the app registration and grant consent"
+                + (" (an administrator must)" if permission.endswith(".All") else "")
+                + ", then sign in again.",
+            )
+        if status >= 500:
+            code, message = _graph_error(response)
+            raise Unreachable(
+                f"Microsoft Graph failed ({status} {code}: {message}).",
+                hint="A problem on Microsoft's side; Attendant tries again at the next refresh.",
+            )
+        if status != 200:
+            code, message = _graph_error(response)
+            raise BadResponse(
+                f"Microsoft Graph answered {status} to {method} {path}: {code} {message}".strip()
+            )
+        try:
+            data = response.json()
+        except ValueError as error:
+            raise BadResponse(
+                f"Microsoft Graph sent something that is not JSON for {path}."
+            ) from error
+        if not isinstance(data, dict):
+            raise BadResponse(f"Microsoft Graph sent unexpected JSON for {path}.")
+        return data
+
+    def close(self) -> None:
+        self._session.close()
