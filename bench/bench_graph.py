@@ -1,0 +1,120 @@
+"""Benchmark: free/busy of 1,000 mailboxes from the Graph provider against the fake Graph.
+
+Not a test: ``python bench/bench_graph.py [--mailboxes N] [--latency SECONDS]``. The fake
+answers every request after ``latency`` seconds; the provider asks 20 mailboxes a request
+with at most 4 requests in flight. The ideal wall time is ceil(N / 20) round trips times the
+latency, divided by the concurrency actually used; the goal is at most 1.3 times that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import msal
+
+from attendant.domain import Mailbox, Window
+from attendant.providers.graph import scopes_for
+from attendant.providers.graph.provider import GraphProvider
+from attendant.providers.graph.transport import GraphTransport, make_session
+from tests.fakes import tls
+from tests.fakes.entra import FakeEntraAuthority
+from tests.fakes.graph import FakeGraph, GraphEvent
+
+ROME = ZoneInfo("Europe/Rome")
+DAY = date(2026, 11, 23)
+
+
+class _Tokens:
+    def __init__(self, app: msal.PublicClientApplication, scopes: list[str]) -> None:
+        self.app, self.scopes = app, scopes
+
+    def access_token(self, *, force_refresh: bool = False) -> str:
+        account = self.app.get_accounts()[0]
+        result = self.app.acquire_token_silent(self.scopes, account, force_refresh=force_refresh)
+        assert result and "access_token" in result
+        return str(result["access_token"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mailboxes", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.1)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="attendant-bench-"))
+    ca_file = tls.write_ca_pem(folder / "ca.pem")
+    entra = FakeEntraAuthority().start()
+    graph = FakeGraph(token_validator=entra.valid_access_token).start()
+    try:
+        addresses = [f"person{i:05d}@contoso.com" for i in range(args.mailboxes)]
+        start = datetime.combine(DAY, dtime(9), tzinfo=ROME)
+        for i, address in enumerate(addresses):
+            graph.add_mailbox(
+                address,
+                events=[
+                    GraphEvent(
+                        start + timedelta(minutes=30 * (i % 16)),
+                        start + timedelta(minutes=30 * (i % 16) + 45),
+                        "busy",
+                        f"Meeting {i}",
+                    ),
+                ],
+            )
+        app = msal.PublicClientApplication(  # our session: REQUESTS_CA_BUNDLE cannot interfere
+            "attendant-bench",
+            authority=entra.authority_url,
+            instance_discovery=False,
+            http_client=make_session(str(ca_file)),
+        )
+        scopes = scopes_for(graph.base_url)
+        flow = app.initiate_device_flow(scopes=scopes)
+        entra.approve(flow["user_code"], "reception@contoso.com")
+        app.acquire_token_by_device_flow(flow)
+        tokens = _Tokens(app, scopes)
+        transport = GraphTransport(graph.base_url, tokens, session=make_session(str(ca_file)))
+        provider = GraphProvider(transport, tokens)
+        window = Window(
+            datetime.combine(DAY, dtime(0), tzinfo=ROME),
+            datetime.combine(DAY + timedelta(days=1), dtime(0), tzinfo=ROME),
+        )
+        mailboxes = [Mailbox(a) for a in addresses]
+        graph.latency = args.latency
+        began = time.perf_counter()
+        answers = provider.get_availability(mailboxes, window)
+        wall = time.perf_counter() - began
+        provider.close()
+    finally:
+        graph.stop()
+        entra.stop()
+    errors = sum(1 for a in answers if a.error is not None)
+    events = sum(len(a.events) for a in answers)
+    round_trips = math.ceil(args.mailboxes / 20)
+    concurrency = graph.max_in_flight
+    ideal = round_trips * args.latency / concurrency
+    print(f"mailboxes            {args.mailboxes}  ({errors} with errors, {events} events)")
+    print(f"latency per response {args.latency * 1000:.0f} ms")
+    print(
+        f"requests sent        {graph.requests_total} (getSchedule {graph.routes['getSchedule']})"
+    )
+    print(f"largest batch        {max(len(b) for b in graph.schedule_batches)} schedules")
+    print(f"concurrency used     {concurrency} requests in flight at most")
+    print(f"wall time            {wall:.3f} s")
+    print(
+        f"ideal                {ideal:.3f} s  (ceil({args.mailboxes}/20) = {round_trips} round "
+        f"trips x {args.latency * 1000:.0f} ms / {concurrency})"
+    )
+    print(f"ratio to ideal       {wall / ideal:.2f}x  (goal <= 1.30x)")
+    return 0 if wall / ideal <= 1.3 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
