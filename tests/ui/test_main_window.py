@@ -1,0 +1,299 @@
+"""The window with a fake feed: search, keyboard, counts, and how trouble is shown."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from attendant.services.state import FeedError, FeedHealth, RefreshState
+from attendant.ui.board_model import Column
+from attendant.ui.main_window import MainWindow
+
+UNREACHABLE = FeedError(
+    "unreachable", "Exchange server unreachable", "Check the network or the EWS URL."
+)
+REJECTED = FeedError(
+    "credentials_rejected",
+    "The server rejected the password of CONTOSO\\reception.",
+    "The password may have changed or the account is locked.",
+)
+
+
+@pytest.fixture
+def feed() -> FakeFeed:
+    return FakeFeed(ok_state())
+
+
+@pytest.fixture
+def opened(tmp_path: Path) -> list[Path]:
+    return []
+
+
+@pytest.fixture
+def window(
+    qtbot, feed: FakeFeed, clock: FakeClock, tmp_path: Path, opened: list[Path]
+) -> MainWindow:
+    win = MainWindow(
+        feed,
+        clock=clock,
+        provider_title="Demo company",
+        log_folder=tmp_path,
+        open_folder=opened.append,
+        tz=TZ,
+    )
+    qtbot.addWidget(win)
+    win.resize(1400, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
+    return win
+
+
+def visible_names(panel) -> list[str]:
+    proxy = panel.proxy
+    return [proxy.index(r, Column.NAME).data() for r in range(proxy.rowCount())]
+
+
+def test_boards_fill_with_people_and_rooms(window: MainWindow) -> None:
+    assert window.people.proxy.rowCount() == 6
+    assert window.rooms.proxy.rowCount() == 3
+    assert visible_names(window.rooms) == ["Aurora", "Borealis", "Cirrus"]
+    assert window.people.summary_text == (
+        "1 free · 1 tentative · 2 busy · 1 out of office · 1 unknown"
+    )
+    assert window.rooms.summary_text == "1 free · 2 busy"
+    assert window.windowTitle() == "Attendant — Demo company"
+    assert not window.windowIcon().isNull()
+    assert window.rooms.view.isColumnHidden(Column.NOW)
+
+
+def test_typing_in_search_filters_both_boards(qtbot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search, "r")
+    assert "David Novak" not in visible_names(window.people)
+    assert visible_names(window.rooms) == ["Aurora", "Borealis", "Cirrus"]
+    qtbot.keyClicks(window.search, "o")  # "ro"
+    assert visible_names(window.people) == ["Carla Rossi"]
+    assert visible_names(window.rooms) == ["Aurora"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "finance")  # department
+    assert visible_names(window.people) == ["Anna Becker"]
+    assert visible_names(window.rooms) == []
+    window.search.clear()
+    qtbot.keyClicks(window.search, "cirrus@")  # address
+    assert visible_names(window.rooms) == ["Cirrus"]
+    assert visible_names(window.people) == []
+    window.search.clear()
+    qtbot.keyClicks(window.search, "rossi CARLA")  # every word, any order
+    assert visible_names(window.people) == ["Carla Rossi"]
+    assert "showing 1 of 6 people" in window.people.summary_text
+
+
+def test_ctrl_f_focuses_search_and_esc_clears_it(qtbot, window: MainWindow) -> None:
+    window.people.focus_board()
+    assert window.people.view.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search.hasFocus, timeout=1000)
+    qtbot.keyClicks(window.search, "anna")
+    assert visible_names(window.people) == ["Anna Becker"]
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    assert window.people.proxy.rowCount() == 6
+    qtbot.waitUntil(window.people.view.hasFocus, timeout=1000)
+
+
+def test_enter_in_search_goes_to_the_first_match(qtbot, window: MainWindow) -> None:
+    window.focus_search()
+    qtbot.keyClicks(window.search, "borealis")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.rooms.view.hasFocus, timeout=1000)
+    assert window.rooms.view.currentIndex().data() == "Borealis"
+    assert "12 seats" in window.rooms.details.text()
+
+
+def test_ctrl_1_and_ctrl_2_switch_boards_and_keys_move(qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.rooms.view.hasFocus, timeout=1000)
+    assert window.rooms.view.currentIndex().row() == 0
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.people.view.hasFocus, timeout=1000)
+    view = window.people.view
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.currentIndex().row() == 5
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.currentIndex().row() == 0
+    assert window.people.details.text().startswith("Anna Becker")
+
+
+def test_f5_asks_the_feed_for_a_refresh(qtbot, window: MainWindow, feed: FakeFeed) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert feed.refresh_requests == 1
+
+
+def test_new_states_from_the_feed_update_the_board(window: MainWindow, feed: FakeFeed) -> None:
+    newer = office_day(fetched_at=at(10, 14))
+    feed.publish(ok_state(newer))
+    assert window.model.snapshot is newer
+    assert window.updated_label.text() == "Data from 10:14 (1 min old)"
+    assert window.next_label.text() == "Next refresh 10:15"
+    assert not window.banner.isVisible()
+    assert window.error_label.text() == ""
+
+
+def test_stale_data_is_marked_with_its_age(
+    qtbot, window: MainWindow, feed: FakeFeed, clock: FakeClock
+) -> None:
+    stale = replace(
+        feed.state,
+        health=FeedHealth.STALE,
+        error=UNREACHABLE,
+        next_refresh=at(10, 20),
+    )
+    feed.publish(stale)
+    assert window.banner.isVisible()
+    assert window.banner.level == "warning"
+    assert window.banner.text == (
+        "Showing data from 10:10 (5 min old): Exchange server unreachable — retrying at 10:20"
+    )
+    assert window.banner.hint == "Check the network or the EWS URL."
+    assert not window.banner.retry_button.isVisible()
+    assert window.error_label.text() == (
+        "Server unreachable: Exchange server unreachable — Check the network or the EWS URL."
+    )
+    clock.advance(minutes=6)
+    window.tick()  # what the 30 s timer does
+    assert "(11 min old)" in window.banner.text
+    assert window.updated_label.text() == "Data from 10:10 (11 min old)"
+
+
+def test_blocked_credentials_show_retry_now(qtbot, window: MainWindow, feed: FakeFeed) -> None:
+    feed.publish(replace(feed.state, health=FeedHealth.BLOCKED, error=REJECTED, next_refresh=None))
+    assert window.banner.level == "error"
+    assert window.banner.text.startswith(
+        "Credentials rejected: The server rejected the password of CONTOSO\\reception."
+    )
+    assert "Showing data from 10:10 (5 min old)" in window.banner.text
+    button = window.banner.retry_button
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert feed.retries == 1
+    assert not button.isEnabled()  # until the feed answers
+    feed.publish(replace(feed.state, refreshing=True))
+    assert button.isEnabled()
+    feed.publish(ok_state())
+    assert not window.banner.isVisible()
+
+
+def test_throttling_says_when_sending_resumes(window: MainWindow, feed: FakeFeed) -> None:
+    throttled = replace(
+        feed.state,
+        health=FeedHealth.THROTTLED,
+        error=FeedError("throttled", "The server is busy", ""),
+        resume_at=at(10, 25),
+        next_refresh=at(10, 25),
+    )
+    feed.publish(throttled)
+    assert window.banner.level == "warning"
+    assert "sending resumes at 10:25" in window.banner.text
+    assert window.next_label.text() == "Paused until 10:25"
+
+
+def test_starting_without_data(qtbot, clock: FakeClock) -> None:
+    feed = FakeFeed(RefreshState(provider="demo", health=FeedHealth.STARTING, refreshing=True))
+    win = MainWindow(feed, clock=clock, provider_title="Demo company", tz=TZ)
+    qtbot.addWidget(win)
+    assert win.banner.text == "Loading availability…"
+    assert win.updated_label.text() == "No data yet"
+    assert win.next_label.text() == "Refreshing…"
+    assert win.people.proxy.rowCount() == 0
+    assert not win.log_action.isEnabled()
+    feed.publish(
+        RefreshState(
+            provider="demo",
+            health=FeedHealth.STALE,
+            error=UNREACHABLE,
+            next_refresh=at(10, 16),
+        )
+    )
+    assert win.banner.text == "No data yet: Exchange server unreachable — retrying at 10:16"
+    feed.publish(ok_state())
+    assert win.people.proxy.rowCount() == 6
+
+
+def test_help_opens_the_log_folder(window: MainWindow, opened: list[Path], tmp_path: Path) -> None:
+    window.log_action.trigger()
+    assert opened == [tmp_path]
+
+
+def test_closing_unsubscribes_from_the_feed(window: MainWindow, feed: FakeFeed) -> None:
+    assert len(feed.subscribers) == 1
+    window.close()
+    assert feed.subscribers == []
+
+
+def test_only_free_toggle(qtbot, window: MainWindow) -> None:
+    window.only_free.setChecked(True)
+    assert visible_names(window.people) == ["Carla Rossi"]
+    assert visible_names(window.rooms) == ["Borealis"]
+    assert window.only_free_action.isChecked()
+    window.only_free_action.trigger()
+    assert window.people.proxy.rowCount() == 6
+
+
+def test_sorting_one_board_sorts_both(qtbot, window: MainWindow) -> None:
+    header = window.people.view.horizontalHeader()
+    x = header.sectionViewportPosition(Column.STATUS) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert window.model.sort_column == Column.STATUS
+    other = window.rooms.view.horizontalHeader()
+    assert other.sortIndicatorSection() == Column.STATUS
+    qtbot.waitUntil(lambda: visible_names(window.rooms)[0] == "Borealis", timeout=2000)
+    assert visible_names(window.people)[0] == "Carla Rossi"
+
+
+def test_copy_puts_the_current_person_on_the_clipboard(qtbot, window: MainWindow) -> None:
+    window.people.focus_board()
+    qtbot.keyClick(window.people.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "Anna Becker <anna.becker@contoso.com>"
+
+
+def test_a_feed_state_from_another_thread_is_applied_on_the_gui_thread(
+    qtbot, window: MainWindow, feed: FakeFeed
+) -> None:
+    import threading
+
+    newer = office_day(fetched_at=at(10, 14))
+    worker = threading.Thread(target=feed.publish, args=(ok_state(newer),))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: window.model.snapshot is newer, timeout=2000)
+
+
+def test_age_text_for_older_data(window: MainWindow, feed: FakeFeed, clock: FakeClock) -> None:
+    clock.now = at(12, 40)
+    feed.publish(replace(feed.state, health=FeedHealth.STALE, error=UNREACHABLE))
+    assert window.banner.text.startswith("Showing data from 10:10 (2 h 30 min old)")
+
+
+def test_a_window_deleted_without_closing_stops_listening(qtbot, clock: FakeClock) -> None:
+    feed = FakeFeed(ok_state())
+    win = MainWindow(feed, clock=clock, provider_title="Demo company", tz=TZ)
+    assert len(feed.subscribers) == 1
+    win.deleteLater()
+    qtbot.waitUntil(lambda: feed.subscribers == [], timeout=2000)
+
+
+def test_apply_style_sets_the_application_icon(qapp) -> None:
+    from attendant.ui.resources import apply_style
+
+    apply_style(qapp)
+    assert not qapp.windowIcon().isNull()
+    assert qapp.style().name().lower() == "fusion"
