@@ -1,0 +1,168 @@
+"""The composition root of the GUI: logging → QApplication → qasync loop → settings → window.
+
+Nothing imports this module; it builds every object once and hands each what it needs through
+its constructor. Expected problems at start-up (an invalid settings file, an unknown provider)
+open the console on the demo directory and say so; they never stop it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from loguru import logger
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from attendant import __version__
+from attendant.log import configure_logging, install_excepthook
+from attendant.paths import AppPaths, app_paths, ensure_dirs
+from attendant.providers.errors import ProviderError
+from attendant.providers.registry import ProviderRegistry
+from attendant.services.clock import local_now, local_zone
+from attendant.services.lockout import LockoutGuard
+from attendant.services.refresh import RefreshService
+from attendant.services.setup import effective_watch, open_provider
+from attendant.settings import LoadResult, Settings, SettingsError, default_settings, load_settings
+
+
+@dataclass
+class StartupNotice:
+    """Something the receptionist or admin must read once the window is up."""
+
+    title: str
+    text: str
+
+
+def _settings(paths: AppPaths, demo: bool) -> tuple[Settings, list[StartupNotice]]:
+    notices: list[StartupNotice] = []
+    try:
+        loaded: LoadResult | None = load_settings(
+            paths.config_file, site_path=paths.site_config_file
+        )
+    except SettingsError as error:
+        logger.error("Settings invalid, showing the demo directory instead:\n{}", error)
+        notices.append(
+            StartupNotice(
+                "Settings invalid",
+                f"The settings file could not be used, so the console shows the demo "
+                f"directory. The file was left untouched.\n\n{error}",
+            )
+        )
+        loaded = None
+    settings = loaded.settings if loaded is not None else default_settings()
+    if loaded is not None:
+        for warning in loaded.warnings:
+            logger.warning("Settings: {}", warning)
+    if demo or loaded is None:
+        settings = replace(settings, calendar=replace(settings.calendar, provider="demo"))
+    return settings, notices
+
+
+def build_service(
+    settings: Settings, registry: ProviderRegistry, paths: AppPaths
+) -> tuple[RefreshService, str, list[StartupNotice]]:
+    """The refresh service for the configured provider (the demo one if that fails)."""
+    notices: list[StartupNotice] = []
+    try:
+        provider = open_provider(
+            settings, registry, token_cache=paths.token_cache, state_dir=paths.state_dir
+        )
+        title = registry.get(settings.calendar.provider).title
+    except ProviderError as error:
+        logger.error("Cannot open the {} provider: {}", settings.calendar.provider, error)
+        notices.append(
+            StartupNotice("Calendar provider unavailable", f"{error.message}\n\n{error.hint}")
+        )
+        settings = replace(settings, calendar=replace(settings.calendar, provider="demo"))
+        provider = open_provider(
+            settings, registry, token_cache=paths.token_cache, state_dir=paths.state_dir
+        )
+        title = registry.get("demo").title
+    watch = effective_watch(provider, settings.watch_list())
+    service = RefreshService(
+        provider,
+        watch,
+        interval_seconds=settings.calendar.refresh_interval_seconds,
+        timeout_seconds=settings.network.timeout_seconds,
+        guard=LockoutGuard(paths.state_dir),
+    )
+    return service, title, notices
+
+
+def run_gui(*, config: Path | None = None, demo: bool = False, verbose: bool = False) -> int:
+    """Open the console window and run until it is closed; returns the exit code."""
+    import qasync
+
+    from attendant.ui.main_window import MainWindow
+    from attendant.ui.resources import apply_style
+
+    paths = app_paths(config)
+    ensure_dirs(paths)
+    configure_logging(paths.log_file, level="DEBUG" if verbose else "INFO")
+    logger.info("Attendant {} starting (Python {})", __version__, sys.version.split()[0])
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Attendant")
+    app.setApplicationDisplayName("Attendant")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("attendant")
+    apply_style(app)
+
+    def on_crash(summary: str) -> None:
+        # May come from a worker thread: show the dialog from the GUI thread.
+        QTimer.singleShot(0, lambda: _crash_dialog(summary, paths.log_file))
+
+    install_excepthook(on_crash)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(_loop_exception_handler)
+
+    settings, notices = _settings(paths, demo)
+    service, title, more = build_service(settings, ProviderRegistry.discover(), paths)
+    notices += more
+    window = MainWindow(
+        service,
+        clock=local_now,
+        provider_title=title,
+        log_folder=paths.log_file.parent,
+        tz=local_zone(),
+        geometry_file=paths.state_dir / "window.ini",
+    )
+    window.show()
+    for notice in notices:
+        QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(window, n.title, n.text))
+
+    async def run_until_quit() -> None:
+        closing = asyncio.Event()
+        app.aboutToQuit.connect(closing.set)
+        service.start()
+        await closing.wait()
+        await service.aclose()
+
+    with loop:
+        loop.run_until_complete(run_until_quit())
+    logger.info("Attendant closed")
+    return 0
+
+
+def _loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    error = context.get("exception")
+    if isinstance(error, BaseException):
+        logger.opt(exception=error).critical(
+            "Unhandled error in the event loop: {}", context.get("message")
+        )
+    else:
+        logger.critical("Event loop error: {}", context.get("message"))
+
+
+def _crash_dialog(summary: str, log_file: Path) -> None:
+    QMessageBox.critical(
+        None,
+        "Attendant: internal error",
+        f"Something went wrong inside Attendant:\n\n{summary}\n\n"
+        f"The details are in {log_file}. Please send that file to support.",
+    )
