@@ -1,0 +1,105 @@
+"""Whom Attendant trusts on HTTPS: the system store, certifi's bundle and ``network.ca_bundle``.
+
+One :class:`ssl.SSLContext` holds all three, and every HTTP adapter Attendant mounts (EWS
+through exchangelib, the sign-in authority through msal) verifies against it and nothing
+else. The adapter ignores the ``verify`` value requests hands it, because requests lets
+``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` replace a ``verify=`` given by the program: with the
+adapter, the environment can neither drop the configured CA nor switch verification off.
+Proxies from the environment are still honoured. Verification is never switched off here.
+"""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+from typing import Any
+
+import certifi
+import requests
+from requests.adapters import HTTPAdapter
+
+from attendant.providers.errors import SettingsInvalid
+
+#: What to tell a person when a certificate is not trusted (never "turn verification off").
+TLS_HINT = (
+    "The server's certificate is not trusted: add the CA file in Settings ▸ Advanced "
+    "(network.ca_bundle). Verification is never switched off."
+)
+
+
+def trust_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """A client context trusting the system store, certifi and the PEM file ``ca_bundle``.
+
+    Raises SettingsInvalid when ``ca_bundle`` is set but is not a readable PEM file.
+    """
+    context = ssl.create_default_context()  # the OS store; hostname and chain verified
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_verify_locations(cafile=certifi.where())
+    if ca_bundle:
+        path = Path(ca_bundle).expanduser()
+        if not path.is_file():
+            raise SettingsInvalid(
+                f"The CA file {path} does not exist.",
+                hint="Correct network.ca_bundle in Settings ▸ Advanced, or clear it.",
+            )
+        try:
+            context.load_verify_locations(cafile=str(path))
+        except (ssl.SSLError, OSError, ValueError) as error:
+            raise SettingsInvalid(
+                f"The CA file {path} is not a PEM certificate file ({error}).",
+                hint="network.ca_bundle must name a PEM file with one or more CA certificates.",
+            ) from None
+    return context
+
+
+class TrustingAdapter(HTTPAdapter):
+    """An HTTPAdapter that verifies against :attr:`ssl_context` whatever ``verify`` says."""
+
+    #: Set on the subclass :func:`adapter_class` makes (exchangelib instantiates by class).
+    ssl_context: ssl.SSLContext | None = None
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        pool_kwargs["ssl_context"] = self._context()
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        proxy_kwargs["ssl_context"] = self._context()
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+    def get_connection_with_tls_context(
+        self, request: Any, verify: Any, proxies: Any = None, cert: Any = None
+    ) -> Any:
+        return super().get_connection_with_tls_context(request, True, proxies=proxies, cert=cert)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        # The pool's ssl_context carries the trust; no per-connection bundle from ``verify``.
+        conn.cert_reqs = "CERT_REQUIRED"
+        conn.ca_certs = None
+        conn.ca_cert_dir = None
+
+    def _context(self) -> ssl.SSLContext:
+        if self.ssl_context is None:  # pragma: no cover - only adapter_class() builds these
+            raise RuntimeError("TrustingAdapter used without an ssl_context")
+        return self.ssl_context
+
+
+def adapter_class(context: ssl.SSLContext) -> type[TrustingAdapter]:
+    """A :class:`TrustingAdapter` subclass bound to ``context`` (for ``HTTP_ADAPTER_CLS``)."""
+    return type("BoundTrustingAdapter", (TrustingAdapter,), {"ssl_context": context})
+
+
+def trusting_session(context: ssl.SSLContext) -> requests.Session:
+    """A requests session for the sign-in authority that verifies only against ``context``."""
+    session = requests.Session()
+    session.mount("https://", adapter_class(context)())
+    session.mount("http://", _RefuseHttp())
+    return session
+
+
+class _RefuseHttp(HTTPAdapter):
+    """Plain http is never used for anything that carries a secret."""
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        raise requests.exceptions.InvalidURL(f"refusing plain http: {request.url}")
