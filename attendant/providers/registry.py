@@ -24,12 +24,27 @@ def _demo(context: ProviderContext) -> FreeBusyProvider:
     return DemoProvider()
 
 
+def _exchange(context: ProviderContext) -> FreeBusyProvider:
+    from attendant.providers.exchange import ExchangeProvider
+
+    return ExchangeProvider.from_context(context)
+
+
 BUILTINS: tuple[ProviderInfo, ...] = (
     ProviderInfo(
         name="demo",
         title="Demo directory",
         factory=_demo,
         description="A built-in company of about 40 people and 12 rooms; no server needed.",
+    ),
+    ProviderInfo(
+        name="exchange",
+        title="Exchange on-premises (EWS)",
+        factory=_exchange,
+        settings_section="calendar.exchange",
+        description="Exchange 2007 SP1 to 2016 through Exchange Web Services, with a user name "
+        "and password (Basic or NTLM).",
+        batch_size=100,
     ),
 )
 

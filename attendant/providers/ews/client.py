@@ -1,0 +1,237 @@
+"""The EWS operations both EWS providers need, over one pinned exchangelib protocol.
+
+:class:`EwsClient` is not a provider: the ``exchange`` and ``office365`` providers each own
+one and give it their credentials (a password, or an OAuth token from msal). Every method
+blocks, sends only what it must, and raises only :mod:`attendant.providers.errors`.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from exchangelib import Version
+from exchangelib.errors import ErrorNameResolutionNoResults
+from exchangelib.properties import RoomList as EwsRoomList
+from loguru import logger
+
+from attendant.domain import Availability, Mailbox, MailboxKind, RoomList, Window
+from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
+from attendant.providers.ews.availability import batches, fetch_batch, ordered
+from attendant.providers.ews.errors import provider_error
+from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded
+from attendant.providers.ews.protocol import (
+    EwsProtocol,
+    ResolveNamesService,
+    RoomListsService,
+    RoomsService,
+    make_protocol,
+)
+from attendant.providers.ews.timezone import request_zone
+
+T = TypeVar("T")
+
+#: How long a display name found by ResolveNames is reused.
+RESOLVE_TTL_SECONDS = 12 * 3600.0
+
+
+def require_https(url: str, key: str) -> str:
+    """``url`` if it is an https URL with a host; SettingsInvalid (nothing sent) otherwise."""
+    parts = urlsplit(url.strip())
+    if not url.strip():
+        raise SettingsInvalid(f"{key} is empty.", hint="Enter the EWS URL in Settings.")
+    if parts.scheme.lower() == "http":
+        raise SettingsInvalid(
+            f"{key} starts with http://; Attendant never sends credentials over plain http.",
+            hint="Use the https:// address of the server.",
+        )
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        raise SettingsInvalid(
+            f"{key} must be an https:// URL like https://mail.contoso.com/EWS/Exchange.asmx.",
+        )
+    return url.strip()
+
+
+class EwsClient:
+    """Free/busy, room lists and name resolution through EWS for one set of credentials."""
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        version: Version,
+        auth_type: str,
+        trust: ssl.SSLContext,
+        timeout: float,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        zone: tzinfo | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.version = version
+        self.auth_type = auth_type
+        self.server = urlsplit(endpoint).hostname or endpoint
+        self._trust = trust
+        self._timeout = float(timeout)
+        self.concurrency = max(1, int(concurrency))
+        self.zone, self.ews_zone = request_zone(zone)
+        self._lock = threading.Lock()
+        self._protocol: EwsProtocol | None = None
+        self._credentials_key: bytes | None = None
+        #: True once the server accepted the current credentials (then requests may fan out).
+        self.proven = False
+        self._names: dict[str, tuple[float, Mailbox | None]] = {}
+
+    # -- credentials -------------------------------------------------------------------
+
+    def use_credentials(self, credentials: Any, key: bytes) -> None:
+        """Use ``credentials`` from now on; a new ``key`` means new sessions (and no proof)."""
+        with self._lock:
+            if self._protocol is not None and key == self._credentials_key:
+                return
+            self._close_protocol()
+            self._protocol = make_protocol(
+                endpoint=self.endpoint,
+                credentials=credentials,
+                auth_type=self.auth_type,
+                version=self.version,
+                trust=self._trust,
+                timeout=self._timeout,
+                max_connections=self.concurrency,
+            )
+            self._credentials_key = key
+            self.proven = False
+
+    def drop_idle_sessions(self) -> None:
+        """Close pooled sessions (after an OAuth token changed; new ones carry the new one)."""
+        with self._lock:
+            if self._protocol is not None:
+                self._protocol.close()
+
+    @property
+    def server_version(self) -> Version | None:
+        return None if self._protocol is None else self._protocol.server_version
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_protocol()
+
+    def _close_protocol(self) -> None:
+        if self._protocol is not None:
+            self._protocol.close()
+            self._protocol = None
+            self._credentials_key = None
+
+    def _call(self, operation: Callable[[EwsProtocol], T]) -> T:
+        """Run one request; map what it raises; remember that the credentials worked."""
+        protocol = self._protocol
+        if protocol is None:  # pragma: no cover - the providers set credentials first
+            raise RuntimeError("EwsClient used before use_credentials()")
+        try:
+            result = operation(protocol)
+        except Exception as error:
+            mapped = provider_error(error, server=self.server, timeout=self._timeout)
+            if isinstance(mapped, CredentialsRejected):
+                self.proven = False
+            if mapped is error:
+                raise
+            if not isinstance(mapped, ProviderError):  # pragma: no cover - defensive
+                raise mapped from error
+            logger.debug("EWS request to {} failed: {!r}", self.server, error)
+            raise mapped from error
+        self.proven = True
+        return result
+
+    def _fan_out(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
+        return run_bounded(tasks, concurrency=self.concurrency, lead_alone=not self.proven)
+
+    # -- operations --------------------------------------------------------------------
+
+    def availability(self, mailboxes: Sequence[Mailbox], window: Window) -> list[Availability]:
+        """Free/busy of every mailbox in the order asked; per-mailbox errors as values."""
+        chunks = batches(mailboxes)
+
+        def task(chunk: list[Mailbox]) -> Callable[[], list[Availability]]:
+            return lambda: self._call(
+                lambda p: fetch_batch(p, chunk, window, self.zone, self.ews_zone)
+            )
+
+        answered = [a for part in self._fan_out([task(c) for c in chunks]) for a in part]
+        return ordered(mailboxes, answered)
+
+    def probe(self, entry: str) -> Version | None:
+        """One cheap authenticated request (ResolveNames); the server's version it reported."""
+        self._call(lambda p: list(ResolveNamesService(protocol=p, chunk_size=1).call([entry])))
+        return self.server_version
+
+    def room_lists(self) -> list[RoomList]:
+        """Every room list with its rooms (GetRoomLists, then GetRooms per list)."""
+        lists: list[EwsRoomList] = self._call(lambda p: list(RoomListsService(protocol=p).call()))
+
+        def rooms_of(room_list: EwsRoomList) -> Callable[[], RoomList]:
+            def fetch(protocol: EwsProtocol) -> RoomList:
+                found = list(
+                    RoomsService(protocol=protocol).call(
+                        room_list=EwsRoomList(email_address=room_list.email_address)
+                    )
+                )
+                rooms = tuple(
+                    Mailbox(address=r.email_address, name=r.name or None, kind=MailboxKind.ROOM)
+                    for r in found
+                    if not isinstance(r, Exception) and r.email_address
+                )
+                return RoomList(room_list.email_address, room_list.name or None, rooms)
+
+            return lambda: self._call(fetch)
+
+        return self._fan_out([rooms_of(rl) for rl in lists if rl.email_address])
+
+    def resolve(self, addresses: Sequence[str]) -> list[Mailbox]:
+        """Display names for the addresses the server knows (cached for some hours)."""
+        now = time.monotonic()
+        wanted = list(dict.fromkeys(a.strip() for a in addresses if "@" in a))
+        missing = [
+            a
+            for a in wanted
+            if a.casefold() not in self._names
+            or now - self._names[a.casefold()][0] > RESOLVE_TTL_SECONDS
+        ]
+
+        def task(address: str) -> Callable[[], Mailbox | None]:
+            return lambda: self._resolve_one(address)
+
+        for address, found in zip(missing, self._fan_out([task(a) for a in missing]), strict=True):
+            self._names[address.casefold()] = (now, found)
+        known = (self._names.get(a.casefold(), (now, None))[1] for a in wanted)
+        return [m for m in known if m is not None]
+
+    def _resolve_one(self, address: str) -> Mailbox | None:
+        for found in self._resolve_names(f"smtp:{address}"):
+            if found.key == address.casefold():
+                return found
+        return None
+
+    def search(self, query: str, limit: int = 20) -> list[Mailbox]:
+        """People and rooms whose name or address starts with ``query`` (ResolveNames)."""
+        if not query.strip():
+            return []
+        return self._resolve_names(query.strip())[:limit]
+
+    def _resolve_names(self, entry: str) -> list[Mailbox]:
+        answers = self._call(
+            lambda p: list(ResolveNamesService(protocol=p, chunk_size=1).call([entry]))
+        )
+        found = []
+        for answer in answers:
+            if isinstance(answer, ErrorNameResolutionNoResults):
+                continue
+            if isinstance(answer, Exception):
+                logger.debug("ResolveNames {!r}: {}", entry, answer)
+                continue
+            if answer.email_address and "@" in answer.email_address:
+                found.append(Mailbox(address=answer.email_address, name=answer.name or None))
+        return found

@@ -1,0 +1,265 @@
+"""From what exchangelib and requests raise to :mod:`attendant.providers.errors`.
+
+Two places decide: :class:`NoRetryPolicy` looks at every HTTP answer before exchangelib does
+(a 401 raises at once, a 429/503 becomes a back-off with its ``Retry-After``, an HTML page
+becomes a bad answer), and :func:`provider_error` maps whatever else escapes a request.
+exchangelib's own policies are never used: ``FaultTolerance`` retries a 401 like a busy
+server, which locks accounts, and ``FailFast`` drops ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ssl
+from datetime import UTC, datetime
+from typing import Any
+
+import lxml.etree
+import requests
+from exchangelib import errors as ews_errors
+from exchangelib.protocol import FailFast
+
+from attendant.providers.errors import (
+    BadResponse,
+    CredentialsRejected,
+    ProviderError,
+    SettingsInvalid,
+    Throttled,
+    Unreachable,
+)
+from attendant.providers.ews.tls import TLS_HINT
+
+#: Back-off when the server says "busy" without saying for how long.
+DEFAULT_BACK_OFF_SECONDS = 60.0
+#: ErrorExceededConnectionCount: our other connections are still open; give them time.
+CONNECTION_COUNT_BACK_OFF_SECONDS = 30.0
+
+_LOCKED = "locked out"
+_STRICT = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_CREDENTIALS_HINT = (
+    "Check the user name and password in Settings; if the account is locked, ask the "
+    'Exchange admin to unlock it, then press "Retry now".'
+)
+
+
+def retry_after_seconds(value: str | None, default: float) -> float:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return default
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def rejected(message: str, *, bearer: bool = False) -> CredentialsRejected:
+    hint = (
+        "Sign in again (Settings ▸ Sign in, or `attendant signin`); the app registration needs "
+        "the delegated EWS.AccessAsUser.All permission with admin consent."
+        if bearer
+        else _CREDENTIALS_HINT
+    )
+    return CredentialsRejected(message, hint=hint)
+
+
+class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
+    """exchangelib's fail-fast policy with the HTTP statuses Attendant must tell apart."""
+
+    def raise_response_errors(self, response: Any) -> None:
+        status = response.status_code
+        content = response.content or b""
+        if status == 200:
+            _require_well_formed(content)
+            return
+        if status == 401 or b"The referenced account is currently locked out" in content:
+            scheme = response.request.headers.get("Authorization", "").partition(" ")[0]
+            if b"locked out" in content:
+                raise rejected("The Exchange account is locked out.")
+            if scheme.lower() == "bearer":
+                raise rejected("Exchange rejected the access token (HTTP 401).", bearer=True)
+            raise rejected("Exchange rejected the user name or password (HTTP 401).")
+        if status in (429, 503):
+            header = response.headers.get("Retry-After")
+            if status == 503 and not header:
+                raise Unreachable(
+                    "The Exchange server is unavailable (HTTP 503).",
+                    hint="The server or its load balancer is down; Attendant tries again at "
+                    "the next refresh.",
+                )
+            seconds = retry_after_seconds(header, DEFAULT_BACK_OFF_SECONDS)
+            raise Throttled(
+                f"The Exchange server asked Attendant to wait {seconds:.0f} s (HTTP {status}).",
+                retry_after_seconds=seconds,
+                hint="This is the server's back-off; it ends by itself.",
+            )
+        if status == 500 and content and _looks_like_xml(content):
+            _require_well_formed(content)
+            return  # a SOAP fault: exchangelib parses it, provider_error() maps it
+        content_type = response.headers.get("Content-Type", "")
+        if status in (301, 302, 303, 307, 308):
+            raise BadResponse(
+                f"The EWS URL redirects to {response.headers.get('Location', '?')} "
+                f"(HTTP {status}).",
+                hint="Check the EWS URL; it usually ends in /EWS/Exchange.asmx.",
+            )
+        if status == 404:
+            raise BadResponse(
+                "There is no EWS endpoint at the EWS URL (HTTP 404).",
+                hint="Check the EWS URL; it usually ends in /EWS/Exchange.asmx.",
+            )
+        page = "an HTML error page" if "html" in content_type.lower() else "an unexpected answer"
+        raise BadResponse(
+            f"The Exchange server answered HTTP {status} with {page} instead of EWS XML.",
+            hint="The server is failing; the log file has the details.",
+        )
+
+
+def _require_well_formed(content: bytes) -> None:
+    """BadResponse unless ``content`` is well-formed XML.
+
+    exchangelib parses with lxml's ``recover=True``, which turns an answer cut off halfway
+    into a shorter, valid-looking one: a mailbox would look free when its busy events were in
+    the lost half. So every answer is checked strictly first.
+    """
+    try:
+        lxml.etree.fromstring(content, parser=_STRICT)
+    except lxml.etree.XMLSyntaxError as error:
+        raise BadResponse(
+            f"The Exchange server sent an answer Attendant cannot read (not well-formed XML: "
+            f"{str(error)[:120]}).",
+            hint="The server or a proxy in between is failing; the log file has the details.",
+        ) from None
+
+
+def _looks_like_xml(content: bytes) -> bool:
+    head = content.lstrip()[:100].lower()
+    return head.startswith((b"<?xml", b"<s:envelope", b"<soap:envelope", b"<envelope"))
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def network_error(error: BaseException, server: str, timeout: float) -> ProviderError | None:
+    """An :class:`Unreachable` (or BadResponse) for a network failure anywhere in the chain."""
+    for cause in _chain(error):
+        if isinstance(cause, requests.exceptions.SSLError | ssl.SSLError):
+            detail = _ssl_detail(cause)
+            return Unreachable(f"TLS with {server} failed: {detail}", hint=TLS_HINT)
+        if isinstance(cause, requests.exceptions.Timeout | TimeoutError):
+            return Unreachable(
+                f"{server} did not answer within {timeout:g} s.",
+                hint="Check the network and the server; the board keeps the last data.",
+            )
+        if isinstance(cause, requests.exceptions.ChunkedEncodingError):
+            return BadResponse(
+                f"{server} dropped the connection in the middle of its answer.",
+                hint="The server or a proxy in between is failing; Attendant tries again at "
+                "the next refresh.",
+            )
+        if isinstance(cause, requests.exceptions.ConnectionError | ConnectionError):
+            text = str(cause)
+            if "Name or service not known" in text or "getaddrinfo" in text or "resolve" in text:
+                reason = "cannot be found (DNS)"
+            elif "refused" in text.lower():
+                reason = "refused the connection"
+            elif "IncompleteRead" in text or "RemoteDisconnected" in text:
+                return BadResponse(
+                    f"{server} closed the connection without a complete answer.",
+                    hint="The server or a proxy in between is failing.",
+                )
+            else:
+                reason = "cannot be reached"
+            return Unreachable(
+                f"{server} {reason}.",
+                hint="Check the server address, the network and any proxy.",
+            )
+    return None
+
+
+def _ssl_detail(error: BaseException) -> str:
+    for cause in _chain(error):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the certificate is not trusted ({cause.verify_message})"
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "the certificate is not trusted"
+    return text[:200]
+
+
+def provider_error(error: BaseException, *, server: str, timeout: float) -> BaseException:
+    """The ProviderError for ``error`` (or ``error`` itself when it is not an expected one)."""
+    if isinstance(error, ProviderError):
+        return error
+    found = network_error(error, server, timeout)
+    if found is not None:
+        return found
+    if isinstance(error, ews_errors.UnauthorizedError):
+        if _LOCKED in str(error).lower():
+            return rejected("The Exchange account is locked out.")
+        return rejected("Exchange rejected the credentials.")
+    if isinstance(error, ews_errors.ErrorAccessDenied):
+        if _LOCKED in str(error).lower():
+            return rejected(f"The Exchange account is locked out: {error}")
+        return BadResponse(
+            f"Exchange denied access: {error}",
+            hint="The account may not use EWS (EWS disabled for it, or an access policy).",
+        )
+    if isinstance(error, ews_errors.ErrorServerBusy):
+        seconds = float(error.back_off or DEFAULT_BACK_OFF_SECONDS)
+        return Throttled(
+            f"The Exchange server is busy and asked Attendant to wait {seconds:.0f} s.",
+            retry_after_seconds=seconds,
+            hint="This is the server's back-off (ErrorServerBusy); it ends by itself.",
+        )
+    if isinstance(
+        error, ews_errors.ErrorExceededConnectionCount | ews_errors.ErrorTooManyObjectsOpened
+    ):
+        return Throttled(
+            f"The Exchange server has too many open connections for this account "
+            f"({type(error).__name__}).",
+            retry_after_seconds=CONNECTION_COUNT_BACK_OFF_SECONDS,
+            hint="Other programs using the same account may hold connections open.",
+        )
+    if isinstance(
+        error,
+        ews_errors.ErrorInvalidServerVersion
+        | ews_errors.ErrorInvalidSchemaVersionForMailboxVersion,
+    ):
+        return SettingsInvalid(
+            "The Exchange server refused the configured Exchange version.",
+            hint="Set calendar.exchange.version to the server's version (or an older one).",
+        )
+    if isinstance(error, ews_errors.ErrorTimeIntervalTooBig | ews_errors.ErrorInvalidTimeInterval):
+        return SettingsInvalid(
+            f"The server refused the time window: {error}",
+            hint="Ask for a shorter window (Exchange allows about six weeks).",
+        )
+    if isinstance(error, ews_errors.ErrorTimeoutExpired):
+        return Unreachable(
+            f"{server} did not answer in time ({error}).",
+            hint="Check the network and the server.",
+        )
+    if isinstance(error, ews_errors.SOAPError | ews_errors.MalformedResponseError):
+        return BadResponse(
+            f"{server} sent an answer Attendant cannot read: {str(error)[:200]}",
+            hint="The server or a proxy in between is failing; the log file has the details.",
+        )
+    if isinstance(error, ews_errors.EWSError):
+        return BadResponse(
+            f"{server} answered with an error: {type(error).__name__}: {str(error)[:200]}",
+            hint="The log file has the details.",
+        )
+    return error

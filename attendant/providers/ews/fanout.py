@@ -1,0 +1,102 @@
+"""Bounded concurrency for many EWS requests, without multiplying a rejected password.
+
+A watch list of 1,000 mailboxes is ten GetUserAvailability requests; sent one after another
+they cost ten round trips. :func:`run_bounded` sends them over a few connections at once, with
+two rules that keep the lockout promise:
+
+- until the server has accepted the current credentials once, the first request goes alone
+  (a wrong password costs one failed logon, not one per connection);
+- the first failure stops the rest: requests not yet sent are not sent.
+
+Workers are daemon threads, so an abandoned refresh (the refresh service's timeout) cannot
+keep the program from quitting; each request is bounded by the HTTP timeout anyway.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from attendant.providers.errors import (
+    CredentialsRejected,
+    ProviderError,
+    SignInRequired,
+    Throttled,
+)
+
+T = TypeVar("T")
+
+#: Requests in flight at once by default. Four keeps within Exchange's default throttling
+#: policy (EWSMaxConcurrency is 10 per user) with room for Outlook on the same account.
+DEFAULT_CONCURRENCY = 4
+
+
+def run_bounded(tasks: Sequence[Callable[[], T]], *, concurrency: int, lead_alone: bool) -> list[T]:
+    """Run ``tasks`` with at most ``concurrency`` at a time; results in task order.
+
+    ``lead_alone``: run the first task on its own before the others start. Raises the most
+    telling error when any task fails (credentials, then back-off, then the first other).
+    """
+    if not tasks:
+        return []
+    results: list[T | None] = [None] * len(tasks)
+    start = 0
+    if lead_alone or concurrency <= 1 or len(tasks) == 1:
+        results[0] = tasks[0]()
+        start = 1
+    pending = list(range(start, len(tasks)))
+    if pending:
+        _run_pool(tasks, pending, results, max(1, concurrency))
+    return [r for r in results]  # type: ignore[misc]  # every slot is filled when no error
+
+
+def _run_pool(
+    tasks: Sequence[Callable[[], T]],
+    pending: list[int],
+    results: list[T | None],
+    concurrency: int,
+) -> None:
+    lock = threading.Lock()
+    queue = iter(pending)
+    failures: list[tuple[int, BaseException]] = []
+    stop = threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            with lock:
+                index = next(queue, None)
+            if index is None:
+                return
+            try:
+                results[index] = tasks[index]()
+            except BaseException as error:
+                with lock:
+                    failures.append((index, error))
+                stop.set()
+                return
+
+    threads = [
+        threading.Thread(target=worker, name=f"attendant-ews-{i}", daemon=True)
+        for i in range(min(concurrency, len(pending)))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise _most_telling(failures)
+
+
+def _most_telling(failures: list[tuple[int, BaseException]]) -> BaseException:
+    errors = [error for _, error in sorted(failures, key=lambda f: f[0])]
+    for error in errors:
+        if not isinstance(error, ProviderError):
+            return error  # a bug: let it reach the crash handler
+    for error in errors:
+        if isinstance(error, CredentialsRejected | SignInRequired):
+            return error
+    throttles = [e for e in errors if isinstance(e, Throttled)]
+    if throttles:
+        return max(throttles, key=lambda e: e.retry_after_seconds)
+    return errors[0]
