@@ -30,6 +30,12 @@ def _exchange(context: ProviderContext) -> FreeBusyProvider:
     return ExchangeProvider.from_context(context)
 
 
+def _office365(context: ProviderContext) -> FreeBusyProvider:
+    from attendant.providers.office365 import Office365Provider
+
+    return Office365Provider.from_context(context)
+
+
 BUILTINS: tuple[ProviderInfo, ...] = (
     ProviderInfo(
         name="demo",
@@ -44,6 +50,15 @@ BUILTINS: tuple[ProviderInfo, ...] = (
         settings_section="calendar.exchange",
         description="Exchange 2007 SP1 to 2016 through Exchange Web Services, with a user name "
         "and password (Basic or NTLM).",
+        batch_size=100,
+    ),
+    ProviderInfo(
+        name="office365",
+        title="Office 365 (EWS)",
+        factory=_office365,
+        settings_section="calendar.office365",
+        description="Exchange Online through EWS with a delegated OAuth 2.0 sign-in; Microsoft "
+        "retires EWS in Exchange Online by 1 April 2027.",
         batch_size=100,
     ),
 )
