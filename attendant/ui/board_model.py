@@ -76,6 +76,27 @@ _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _UNKNOWN = StatusView(Status.UNKNOWN, None, None, None)
 
 
+_ANSWERED_ROLES = frozenset(
+    {
+        _DISPLAY,
+        _DECORATION,
+        _TOOLTIP,
+        _FOREGROUND,
+        _FONT,
+        _ACCESSIBLE,
+        DOMAIN_ROLE,
+        STATUS_ROLE,
+        SEARCH_ROLE,
+        KIND_ROLE,
+        SORT_ROLE,
+    }
+)
+_COLUMN_COUNT = len(Column)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+
+
 class BoardModel(QAbstractTableModel):
     """Free/busy of every watched mailbox at the model's "now", one row each."""
 
@@ -105,6 +126,9 @@ class BoardModel(QAbstractTableModel):
         self._search_rows: list[str] | None = None
         self._now = self._read_clock()
         self._views: list[StatusView | None] = []
+        #: Display texts of painted rows, all columns at once: a paint asks for each cell's
+        #: text several times, and formatting times is the costly part.
+        self._texts: dict[int, tuple[str | None, ...]] = {}
         self._next_to_evaluate = 0
         self._sort_keys: dict[int, list[Any]] = {}
         self._search: dict[Mailbox, str] = {}
@@ -269,16 +293,10 @@ class BoardModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
         if parent is not None and parent.isValid():
             return 0
-        return len(Column)
+        return _COLUMN_COUNT
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
@@ -299,20 +317,19 @@ class BoardModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
+        # A paint asks every cell for a dozen roles; most have no answer here, and this is
+        # the hottest Python code of a repaint.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         row = index.row()
         if row >= len(self._entries):
             return None
         column = index.column()
         if role == _DISPLAY:
-            if column == Column.NAME:
-                return self._entries[row].mailbox.display_name
-            if column == Column.TODAY:
-                return None
-            return cells.display_text(
-                self._entries[row], self.view(row), column, self._now, self._tz
-            )
+            texts = self._texts.get(row)
+            if texts is None:
+                texts = self._texts[row] = self._display_texts(row)
+            return texts[column]
         if role == _DECORATION:
             return self._icons[self.view(row).status] if column == Column.STATUS else None
         if role == _FOREGROUND:
@@ -342,6 +359,17 @@ class BoardModel(QAbstractTableModel):
 
     # -- internals -----------------------------------------------------------------------
 
+    def _display_texts(self, row: int) -> tuple[str | None, ...]:
+        entry, view = self._entries[row], self.view(row)
+        return tuple(
+            entry.mailbox.display_name
+            if column is Column.NAME
+            else None
+            if column is Column.TODAY
+            else cells.display_text(entry, view, column, self._now, self._tz)
+            for column in Column
+        )
+
     def _read_clock(self) -> datetime:
         now = self._clock()
         require_aware(now, "the board's clock")
@@ -350,6 +378,7 @@ class BoardModel(QAbstractTableModel):
     def _invalidate(self) -> bool:
         """Forget the cached statuses; return whether the timeline's span changed."""
         self._views = [None] * len(self._entries)
+        self._texts = {}
         self._next_to_evaluate = 0
         self._sort_keys = {}
         old_range, self._range = self._range, cells.day_span(self._now, self._snapshot, self._tz)
@@ -421,6 +450,7 @@ class BoardModel(QAbstractTableModel):
         self._entries = [self._entries[i] for i in wanted]
         self._order = [self._order[i] for i in wanted]
         self._views = [self._views[i] for i in wanted]
+        self._texts = {}
         self._next_to_evaluate = 0 if None in self._views else total
         self._sort_keys = {}
         self._search_rows = None

@@ -1,0 +1,141 @@
+"""Refresh of 5,000 demo mailboxes into the board: how long the GUI thread is busy.
+
+Runs the real window, model and refresh service on the real demo provider (a synthetic
+directory of 4,500 people and 500 rooms), offscreen. For each refresh it measures
+
+* apply: the time the GUI thread is blocked applying the new snapshot to the board and
+  painting the rows that changed (the heartbeat gap during which the state was published);
+* stall: the longest gap of a 1 ms heartbeat timer on the GUI thread during the whole refresh,
+  including the provider call running in its worker thread, minus the heartbeat interval;
+
+and prints both as ratios to one 16 ms frame. Goal: apply ≤ 3 frames, stall ≤ 1 frame.
+
+    python bench/bench_board.py [--mailboxes 5000] [--refreshes 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from attendant.providers.demo import DemoDirectory, DemoProvider
+from attendant.services.clock import local_now, local_zone
+from attendant.services.refresh import RefreshService
+from attendant.services.state import RefreshState
+from attendant.ui.main_window import MainWindow
+
+FRAME_MS = 16.0
+
+
+class Heartbeat:
+    """A 1 ms timer on the GUI thread; keeps every gap between its beats."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._beat)
+        self.last = time.perf_counter()
+        self.gaps: list[tuple[float, float]] = []
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((self.last, now))
+        self.last = now
+
+    def reset(self) -> None:
+        self.last = time.perf_counter()
+        self.gaps.clear()
+
+    def gap_around(self, instant: float) -> float:
+        """The length of the gap during which ``instant`` fell (the GUI thread was busy)."""
+        for start, end in self.gaps:
+            if start <= instant <= end:
+                return end - start
+        return 0.0
+
+    def worst(self) -> float:
+        return max((end - start for start, end in self.gaps), default=0.0)
+
+
+async def measure(service: RefreshService, refreshes: int) -> tuple[list[float], list[float]]:
+    """Per refresh: the GUI-thread block that applied and painted it, and the worst block."""
+    applies: list[float] = []
+    stalls: list[float] = []
+    heartbeat = Heartbeat()
+    heartbeat.timer.start()
+    published: list[float] = []
+
+    def on_state(state: RefreshState) -> None:
+        if not state.refreshing and state.snapshot is not None:
+            published.append(time.perf_counter())
+
+    service.subscribe(on_state)
+    await service.refresh_once()  # warm-up: first load of the mailbox list
+    for _ in range(refreshes):
+        await asyncio.sleep(0.1)
+        heartbeat.reset()
+        published.clear()
+        await service.refresh_once()
+        await asyncio.sleep(0.1)  # let the board paint what changed
+        tick = 0.001
+        applies.append(max(0.0, heartbeat.gap_around(published[-1]) - tick))
+        stalls.append(max(0.0, heartbeat.worst() - tick))
+    heartbeat.timer.stop()
+    return applies, stalls
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mailboxes", type=int, default=5000)
+    parser.add_argument("--refreshes", type=int, default=8)
+    args = parser.parse_args()
+
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    rooms = args.mailboxes // 10
+    directory = DemoDirectory.synthetic(args.mailboxes - rooms, rooms)
+    provider = DemoProvider(directory)
+    service = RefreshService(
+        provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
+    )
+    window = MainWindow(
+        service, clock=local_now, provider_title="Demo (benchmark)", tz=local_zone()
+    )
+    window.resize(1440, 860)
+    window.show()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        applies, stalls = loop.run_until_complete(measure(service, args.refreshes))
+        loop.run_until_complete(service.aclose())
+    window.close()
+
+    def frames(values: list[float]) -> str:
+        ms = [v * 1000 for v in values]
+        return (
+            f"median {statistics.median(ms) / FRAME_MS:5.2f} frames "
+            f"({statistics.median(ms):6.1f} ms), worst {max(ms) / FRAME_MS:5.2f} frames "
+            f"({max(ms):6.1f} ms)"
+        )
+
+    print(
+        f"Board refresh, {args.mailboxes} mailboxes, {args.refreshes} refreshes "
+        f"(ratios to a {FRAME_MS:.0f} ms frame)"
+    )
+    print(f"  apply to board + repaint : {frames(applies)}   goal <= 3 frames")
+    print(f"  worst GUI stall          : {frames(stalls)}   goal <= 1 frame")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
