@@ -36,6 +36,12 @@ def _office365(context: ProviderContext) -> FreeBusyProvider:
     return Office365Provider.from_context(context)
 
 
+def _graph(context: ProviderContext) -> FreeBusyProvider:
+    from attendant.providers.graph import GraphProvider
+
+    return GraphProvider.from_context(context)
+
+
 BUILTINS: tuple[ProviderInfo, ...] = (
     ProviderInfo(
         name="demo",
@@ -60,6 +66,17 @@ BUILTINS: tuple[ProviderInfo, ...] = (
         description="Exchange Online through EWS with a delegated OAuth 2.0 sign-in; Microsoft "
         "retires EWS in Exchange Online by 1 April 2027.",
         batch_size=100,
+    ),
+    ProviderInfo(
+        name="graph",
+        title="Microsoft 365 (Microsoft Graph)",
+        factory=_graph,
+        settings_section="calendar.graph",
+        description="Exchange Online through Microsoft Graph, the successor of EWS, with a "
+        "delegated OAuth 2.0 sign-in. The app registration needs the delegated permissions "
+        "Calendars.ReadBasic, User.ReadBasic.All and Place.Read.All; Place.Read.All (room "
+        "lists) needs an administrator's consent.",
+        batch_size=20,
     ),
 )
 

@@ -6,30 +6,45 @@ Graph accepts only the tokens that authority issued. Nothing here mocks our own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import json
+import threading
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import msal
 import pytest
 
 from attendant.domain import BusyType, Mailbox, MailboxKind, Window
-from attendant.providers.base import StepResult
+from attendant.paths import app_paths
+from attendant.providers.base import (
+    Diagnosable,
+    Directory,
+    ProviderContext,
+    Resolver,
+    RoomCatalog,
+    StepResult,
+)
 from attendant.providers.errors import (
+    BadResponse,
     CredentialsRejected,
     SettingsInvalid,
     SignInRequired,
     Throttled,
     Unreachable,
 )
+from attendant.providers.ews.tls import trust_context
 from attendant.providers.graph import scopes_for
 from attendant.providers.graph.places import NO_LIST_ADDRESS, NO_LIST_NAME
 from attendant.providers.graph.provider import GraphProvider
 from attendant.providers.graph.transport import ConsentMissing, GraphTransport, make_session
+from attendant.providers.registry import ProviderRegistry
+from attendant.providers.signin import MsalSignIn
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
+from attendant.settings.model import CalendarSettings, GraphSettings, NetworkSettings, Settings
 from tests.fakes import tls
 from tests.fakes.entra import FakeEntraAuthority
 from tests.fakes.graph import FakeGraph, GraphEvent
@@ -39,7 +54,7 @@ pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_entra
 ROME = ZoneInfo("Europe/Rome")
 DAY = date(2026, 11, 23)  # a Monday, CET (+01:00)
 RECEPTION = "reception@contoso.com"
-CLIENT_ID = "attendant-test"
+CLIENT_ID = "5a1c3e2d-7b4f-4e6a-9c8d-0f1e2d3c4b5a"  # a GUID, as the settings demand
 
 
 def at(hh: int, mm: int = 0, day: date = DAY, zone: Any = ROME) -> datetime:
@@ -92,25 +107,37 @@ def seed(graph: FakeGraph, day: date = DAY) -> None:
     graph.add_room_list("rooms-annex@contoso.com", "Annex rooms", ["room.annex@contoso.com"])
 
 
-class MsalTokens:
-    """Test token source: the real msal, silently, as the provider's TokenSource."""
+class Approver(io.StringIO):
+    """The ``out`` of a device-code sign-in: the person at the other device approves at once."""
 
-    def __init__(self, app: msal.PublicClientApplication, scopes: list[str]) -> None:
-        self.app = app
-        self.scopes = scopes
+    def __init__(self, entra: FakeEntraAuthority, username: str = RECEPTION) -> None:
+        super().__init__()
+        self.entra, self.username = entra, username
 
-    def access_token(self, *, force_refresh: bool = False) -> str:
-        accounts = self.app.get_accounts()
-        if not accounts:
-            raise SignInRequired("Nobody is signed in.")
-        result = self.app.acquire_token_silent_with_error(
-            self.scopes, account=accounts[0], force_refresh=force_refresh
-        )
-        if result and "access_token" in result:
-            return str(result["access_token"])
-        if result and result.get("error") == "invalid_grant":
-            raise CredentialsRejected(f"The sign-in was rejected: {result.get('error')}")
-        raise SignInRequired("Sign in again.")
+    def write(self, text: str) -> int:
+        for code in self.entra.pending_user_codes:
+            if code in text:
+                self.entra.approve(code, self.username, "Reception Desk")
+        return super().write(text)
+
+
+def make_signin(
+    entra: FakeEntraAuthority,
+    graph_url: str,
+    ca_file: Path,
+    *,
+    scopes: list[str] | None = None,
+    cache: Path | None = None,
+) -> MsalSignIn:
+    return MsalSignIn(
+        authority=entra.base_url,
+        tenant_id=entra.tenant_id,
+        client_id=CLIENT_ID,
+        scopes=scopes or scopes_for(graph_url),
+        cache_path=cache,
+        timeout=10,
+        trust=trust_context(str(ca_file)),
+    )
 
 
 @dataclass
@@ -118,40 +145,32 @@ class World:
     entra: FakeEntraAuthority
     graph: FakeGraph
     ca_file: Path
-    app: msal.PublicClientApplication
-    tokens: MsalTokens
+    signin: MsalSignIn
 
-    def provider(self, *, ca_bundle: str | None = None, timeout: float = 10.0) -> GraphProvider:
-        session = make_session(str(self.ca_file) if ca_bundle is None else ca_bundle)
+    def provider(self, *, ca_bundle: str | None = None) -> GraphProvider:
+        trust = trust_context(str(self.ca_file) if ca_bundle is None else ca_bundle)
         transport = GraphTransport(
-            self.graph.base_url, self.tokens, session=session, timeout=timeout
+            self.graph.base_url, self.signin, session=make_session(trust), timeout=10
         )
-        return GraphProvider(transport, self.tokens, authority_url=self.entra.authority_url)
-
-
-def sign_in(
-    entra: FakeEntraAuthority, graph_url: str, ca_file: Path, scopes: list[str] | None = None
-) -> tuple[msal.PublicClientApplication, MsalTokens]:
-    app = msal.PublicClientApplication(
-        CLIENT_ID, authority=entra.authority_url, instance_discovery=False, verify=str(ca_file)
-    )
-    wanted = scopes or scopes_for(graph_url)
-    flow = app.initiate_device_flow(scopes=wanted)
-    entra.approve(flow["user_code"], RECEPTION, "Reception Desk")
-    result = app.acquire_token_by_device_flow(flow)
-    assert "access_token" in result, result
-    return app, MsalTokens(app, wanted)
+        return GraphProvider(transport, self.signin)
 
 
 @pytest.fixture
-def make_graph(make_entra):
+def make_world(make_entra, ca_file):
     servers: list[FakeGraph] = []
 
-    def factory(entra: FakeEntraAuthority, **kwargs: Any) -> FakeGraph:
-        server = FakeGraph(token_validator=entra.valid_access_token, **kwargs)
-        server.start()
-        servers.append(server)
-        return server
+    def factory(
+        *, permissions: list[str] | None = None, seeded: bool = True, **kwargs: Any
+    ) -> World:
+        entra = make_entra()
+        graph = FakeGraph(token_validator=entra.valid_access_token, **kwargs).start()
+        servers.append(graph)
+        if seeded:
+            seed(graph)
+        scopes = [f"{graph.base_url}/{p}" for p in permissions] if permissions else None
+        signin = make_signin(entra, graph.base_url, ca_file, scopes=scopes)
+        assert signin.sign_in_device_code(Approver(entra)) == RECEPTION
+        return World(entra, graph, ca_file, signin)
 
     yield factory
     for server in servers:
@@ -159,12 +178,8 @@ def make_graph(make_entra):
 
 
 @pytest.fixture
-def world(make_entra, make_graph, ca_file) -> World:
-    entra = make_entra()
-    graph = make_graph(entra)
-    seed(graph)
-    app, tokens = sign_in(entra, graph.base_url, ca_file)
-    return World(entra, graph, ca_file, app, tokens)
+def world(make_world) -> World:
+    return make_world()
 
 
 @pytest.fixture
@@ -223,19 +238,15 @@ def test_duplicates_are_asked_once_and_answered_for_each(world, provider):
     assert answers[0].events == answers[1].events and answers[1].mailbox.address.startswith("ALICE")
 
 
-def test_more_than_20_in_several_requests_order_kept_at_most_4_in_flight(
-    make_entra, make_graph, ca_file
-):
-    entra = make_entra()
-    graph = make_graph(entra, latency=0.05)
+def test_more_than_20_in_several_requests_order_kept_at_most_4_in_flight(make_world):
+    world = make_world(seeded=False, latency=0.05)
+    graph = world.graph
     people = [f"person{i:03d}@contoso.com" for i in range(150)]
     for i, address in enumerate(people):
         if i % 7:  # every seventh is unknown
             graph.add_mailbox(
                 address, events=[GraphEvent(at(9), at(9, 30 + i % 30), "busy", f"M{i}")]
             )
-    _, tokens = sign_in(entra, graph.base_url, ca_file)
-    world = World(entra, graph, ca_file, None, tokens)  # type: ignore[arg-type]
     provider = world.provider()
     try:
         answers = provider.get_availability(boxes(*people), rome_day())
@@ -262,18 +273,16 @@ def test_more_than_20_in_several_requests_order_kept_at_most_4_in_flight(
         (date(2026, 10, 25), 1),  # the fall-back day: 25 hours long
     ],
 )
-def test_time_zone_of_a_rome_desk(make_entra, make_graph, ca_file, day, offset):
-    entra = make_entra()
-    graph = make_graph(entra)
-    graph.add_mailbox(
+def test_time_zone_of_a_rome_desk(make_world, day, offset):
+    world = make_world(seeded=False)
+    world.graph.add_mailbox(
         "alice@contoso.com",
         events=[
             GraphEvent(at(10, 0, day), at(11, 30, day), "busy", "Morning"),
             GraphEvent(at(23, 0, day), at(1, 0, day + timedelta(days=1)), "oof", "Night"),
         ],
     )
-    _, tokens = sign_in(entra, graph.base_url, ca_file)
-    provider = World(entra, graph, ca_file, None, tokens).provider()  # type: ignore[arg-type]
+    provider = world.provider()
     try:
         (answer,) = provider.get_availability(boxes("alice@contoso.com"), rome_day(day))
     finally:
@@ -298,12 +307,10 @@ def test_fixed_offset_window_asks_in_utc(world, provider):
 # -- rooms, search, names ------------------------------------------------------------------
 
 
-def test_rooms_with_paging_capacity_floor_and_rooms_in_no_list(make_entra, make_graph, ca_file):
-    entra = make_entra()
-    graph = make_graph(entra, page_size=1)  # every collection pages
-    seed(graph)
-    _, tokens = sign_in(entra, graph.base_url, ca_file)
-    provider = World(entra, graph, ca_file, None, tokens).provider()  # type: ignore[arg-type]
+def test_rooms_with_paging_capacity_floor_and_rooms_in_no_list(make_world):
+    world = make_world(page_size=1)  # every collection pages
+    graph = world.graph
+    provider = world.provider()
     try:
         lists = provider.room_lists()
     finally:
@@ -343,13 +350,9 @@ def test_search_and_resolve(world, provider):
     ]
 
 
-def test_missing_consent_is_named(make_entra, make_graph, ca_file):
-    entra = make_entra()
-    graph = make_graph(entra)
-    seed(graph)
-    calendar_only = [scopes_for(graph.base_url)[0]]
-    _, tokens = sign_in(entra, graph.base_url, ca_file, calendar_only)
-    provider = World(entra, graph, ca_file, None, tokens).provider()  # type: ignore[arg-type]
+def test_missing_consent_is_named(make_world):
+    world = make_world(permissions=["Calendars.ReadBasic"])  # no admin consent for the rest
+    provider = world.provider()
     try:
         with pytest.raises(ConsentMissing, match=r"Place\.Read\.All") as caught:
             provider.room_lists()
@@ -416,19 +419,28 @@ def test_expired_token_is_refreshed_once_for_all_concurrent_requests(world, prov
     assert [r.status for r in world.graph.request_log].count(200) == 4
 
 
-def test_revoked_sign_in_needs_a_person_and_is_not_retried(world, provider):
+def test_revoked_sign_in_needs_a_person_and_is_not_retried(world, provider, tmp_path):
     world.entra.expire_access_tokens()
     world.entra.revoke_refresh_tokens()
+    guarded = GuardedProvider(provider, LockoutGuard(tmp_path))
     many = boxes(*(f"p{i}@contoso.com" for i in range(80)))
-    with pytest.raises((SignInRequired, CredentialsRejected)):
-        provider.get_availability(many, rome_day())
+    with pytest.raises(SignInRequired) as caught:
+        guarded.call(lambda p: p.get_availability(many, rome_day()))
+    assert isinstance(caught.value, CredentialsRejected)  # recorded by the lockout guard
     assert world.entra.grant_errors[("refresh_token", "invalid_grant")] == 1
     assert world.entra.grants["refresh_token"] == 0
     assert world.graph.requests_total <= 4  # one 401 each for what was in flight, no loop
-    asked_authority = world.entra.requests_total
-    with pytest.raises((SignInRequired, CredentialsRejected)):
-        provider.get_availability(boxes("alice@contoso.com"), rome_day())
-    assert world.entra.requests_total == asked_authority  # the dead refresh token stays unsent
+    asked = world.entra.requests_total, world.graph.requests_total
+    for _ in range(3):  # the next refreshes, and a restart: nothing is sent with that sign-in
+        with pytest.raises(CredentialsRejected):
+            GuardedProvider(world.provider(), LockoutGuard(tmp_path)).call(
+                lambda p: p.get_availability(boxes("alice@contoso.com"), rome_day())
+            )
+    assert (world.entra.requests_total, world.graph.requests_total) == asked
+    # A new sign-in changes the credentials: the guard lets them through.
+    assert provider.sign_in(device_code=True, out=Approver(world.entra)) == RECEPTION
+    (alice,) = guarded.call(lambda p: p.get_availability(boxes("alice@contoso.com"), rome_day()))
+    assert alice.error is None
 
 
 def test_a_second_401_after_refresh_means_sign_in(world, provider):
@@ -453,31 +465,73 @@ def test_custom_ca_wins_over_a_wrong_requests_ca_bundle(world, monkeypatch, tmp_
     assert alice.error is None
 
 
-def test_the_environment_cannot_add_trust_either(make_entra, make_graph, monkeypatch, tmp_path):
-    entra = make_entra()
-    impostor = make_graph(entra, trusted=False)  # certificate from a CA nobody configured
-    monkeypatch.setenv(
-        "REQUESTS_CA_BUNDLE", str(tls.write_ca_pem(tmp_path / "u.pem", trusted=False))
-    )
-    transport = GraphTransport(impostor.base_url, _NoTokens(), session=make_session(""), timeout=5)
+def test_the_environment_cannot_add_trust_either(world, monkeypatch, tmp_path):
+    impostor = FakeGraph(token_validator=world.entra.valid_access_token, trusted=False).start()
     try:
+        untrusted = tls.write_ca_pem(tmp_path / "untrusted.pem", trusted=False)
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(untrusted))  # names the impostor's CA
+        transport = GraphTransport(
+            impostor.base_url, world.signin, session=make_session(trust_context("")), timeout=5
+        )
         with pytest.raises(Unreachable, match="not trusted"):
             transport.get("v1.0/users", permission="User.ReadBasic.All")
-    finally:
         transport.close()
-    assert impostor.requests_total == 0
+        assert impostor.requests_total == 0
+    finally:
+        impostor.stop()
 
 
-class _NoTokens:
-    def access_token(self, *, force_refresh: bool = False) -> str:
-        return "not-a-token"
+def graph_settings(world: World, **graph: str) -> Settings:
+    section = GraphSettings(
+        tenant_id=world.entra.tenant_id,
+        client_id=CLIENT_ID,
+        authority=world.entra.base_url,
+        graph_url=world.graph.base_url,
+    )
+    return Settings(
+        calendar=CalendarSettings(provider="graph", graph=replace(section, **graph)),
+        network=NetworkSettings(ca_bundle=str(world.ca_file), timeout_seconds=10),
+    )
 
 
-def test_http_graph_url_is_refused_before_anything_is_sent(world):
-    http_url = world.graph.base_url.replace("https://", "http://")
+@pytest.mark.parametrize("key", ["graph_url", "authority"])
+def test_http_is_refused_before_anything_is_sent(world, key, tmp_path):
+    url = getattr(graph_settings(world).calendar.graph, key).replace("https://", "http://")
+    sent = world.entra.requests_total, world.graph.requests_total
+    context = ProviderContext(graph_settings(world, **{key: url}), token_cache=tmp_path / "t.bin")
     with pytest.raises(SettingsInvalid, match="https"):
-        GraphTransport(http_url, world.tokens, session=make_session(str(world.ca_file)))
-    assert world.graph.requests_total == 0
+        ProviderRegistry.discover(plugins=list).create(context)
+    assert (world.entra.requests_total, world.graph.requests_total) == sent
+
+
+def test_from_the_registry_with_a_token_cache_file(world, tmp_path):
+    context = ProviderContext(graph_settings(world), token_cache=tmp_path / "tokens.bin")
+    registry = ProviderRegistry.discover(plugins=list)
+    assert registry.get("graph").batch_size == 20
+    provider = registry.create(context)
+    try:
+        with pytest.raises(SignInRequired):
+            provider.get_availability(boxes("alice@contoso.com"), rome_day())
+        assert provider.credential_material() is None
+        assert provider.sign_in(device_code=True, out=Approver(world.entra)) == RECEPTION
+        assert provider.credential_material()
+        assert isinstance(provider, RoomCatalog | Directory | Resolver | Diagnosable)
+        (alice,) = provider.get_availability(boxes("alice@contoso.com"), rome_day())
+        assert alice.error is None
+    finally:
+        provider.close()
+    again = registry.create(context)  # a restart: the cached sign-in is used silently
+    try:
+        assert [rl.name for rl in again.room_lists()][:2] == ["HQ rooms", "Annex rooms"]
+    finally:
+        again.close()
+
+
+def test_modern_authentication_must_be_granted(world, tmp_path):
+    settings = graph_settings(world)
+    settings = replace(settings, calendar=replace(settings.calendar, grant_modern_auth=False))
+    with pytest.raises(SettingsInvalid, match="Modern Authentication"):
+        GraphProvider.from_context(ProviderContext(settings, token_cache=tmp_path / "t.bin"))
 
 
 def test_graph_pointing_elsewhere_is_not_followed(world, provider):
@@ -485,5 +539,206 @@ def test_graph_pointing_elsewhere_is_not_followed(world, provider):
 
     body = b'{"value": [], "@odata.nextLink": "https://evil.example/v1.0/steal"}'
     world.graph.inject(Response(200, [("Content-Type", "application/json")], body))
-    with pytest.raises(Exception, match="outside"):
+    with pytest.raises(BadResponse, match="outside"):
         provider.room_lists()
+
+
+# -- the command line, black-box -----------------------------------------------------------
+
+AT = "2026-11-23T10:15:00+01:00"
+
+
+@pytest.fixture
+def cli_config(world, tmp_path):
+    from attendant.log import shutdown_logging
+
+    config = tmp_path / "settings.toml"
+    config.write_text(
+        f"""schema_version = 1
+
+[calendar]
+provider = "graph"
+
+[calendar.graph]
+tenant_id = "{world.entra.tenant_id}"
+client_id = "{CLIENT_ID}"
+authority = "{world.entra.base_url}"
+graph_url = "{world.graph.base_url}"
+
+[network]
+ca_bundle = "{world.ca_file}"
+timeout_seconds = 10
+
+[watch]
+people = ["alice@contoso.com", "nobody@contoso.com"]
+rooms = ["room.4@contoso.com"]
+room_lists = ["rooms-annex@contoso.com"]
+""",
+        encoding="utf-8",
+    )
+    yield config
+    shutdown_logging()
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from attendant.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_signin_availability_rooms_and_check(world, cli_config, capsys, monkeypatch):
+    from tests.fakes.helpers import approve_when_pending
+
+    monkeypatch.setenv("TZ", "Europe/Rome")
+    config = str(cli_config)
+    code, _, err = run_cli(capsys, "availability", "--config", config, "--at", AT, "--json")
+    assert code == 3 and "sign" in err.lower()  # nobody signed in yet: exit 3, nothing sent
+    assert world.graph.requests_total == 0
+
+    threading.Thread(target=approve_when_pending(world.entra, RECEPTION), daemon=True).start()
+    code, out, _ = run_cli(capsys, "signin", "--device-code", "--config", config)
+    assert code == 0 and "enter the code" in out and f"Signed in as {RECEPTION}" in out
+
+    code, out, _ = run_cli(capsys, "availability", "--config", config, "--at", AT, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["provider"] == "graph"
+    entries = {e["address"]: e for e in data["entries"]}
+    assert list(entries) == [
+        "alice@contoso.com",
+        "nobody@contoso.com",
+        "room.4@contoso.com",
+        "room.annex@contoso.com",
+    ]
+    alice = entries["alice@contoso.com"]
+    assert alice["name"] == "Alice Example" and alice["status"] == "busy"
+    assert alice["until"] == "2026-11-23T11:00:00+01:00"
+    assert alice["events"][0] == {
+        "start": "2026-11-23T10:00:00+01:00",
+        "end": "2026-11-23T11:00:00+01:00",
+        "busy_type": "busy",
+        "subject": "Budget review",
+        "location": "Room 4",
+    }
+    nobody = entries["nobody@contoso.com"]
+    assert nobody["status"] == "unknown" and nobody["error"]["code"] == "5009"
+    assert entries["room.4@contoso.com"]["name"] == "Room 4"
+
+    code, out, _ = run_cli(capsys, "rooms", "--config", config, "--json")
+    assert code == 0
+    lists = json.loads(out)["room_lists"]
+    assert [(rl["address"], [r["address"] for r in rl["rooms"]]) for rl in lists] == [
+        ("rooms-hq@contoso.com", ["room.4@contoso.com", "room.5@contoso.com"]),
+        ("rooms-annex@contoso.com", ["room.annex@contoso.com"]),
+        (NO_LIST_ADDRESS, ["room.lab@contoso.com"]),
+    ]
+
+    code, out, _ = run_cli(capsys, "check", "--config", config, "--json")
+    steps = json.loads(out)["steps"]
+    assert code == 0, steps
+    assert [s["name"] for s in steps] == [
+        "Settings valid",
+        "Sign-in authority",
+        "Signed in",
+        "Room list permission (Place.Read.All)",
+        "Free/busy query",
+        "Room lists",
+    ]
+    assert steps[-1]["detail"] == "3 room lists with 4 rooms"
+
+
+def test_cli_throttled_exits_4_and_the_next_run_sends_nothing(world, cli_config, capsys):
+    config = str(cli_config)
+    world.signin.sign_out()
+    signin = make_signin(
+        world.entra, world.graph.base_url, world.ca_file, cache=app_paths(cli_config).token_cache
+    )
+    signin.sign_in_device_code(Approver(world.entra))
+    world.graph.throttle(count=1, retry_after=300)
+    code, _, err = run_cli(capsys, "availability", "alice@contoso.com", "--config", config)
+    assert code == 4 and "wait" in err
+    sent = world.graph.requests_total
+    code, _, err = run_cli(capsys, "availability", "alice@contoso.com", "--config", config)
+    assert code == 4 and world.graph.requests_total == sent  # another process: still held back
+
+
+def test_cli_refuses_an_http_graph_url(world, cli_config, capsys):
+    cli_config.write_text(
+        cli_config.read_text().replace(f'"{world.graph.base_url}"', '"http://127.0.0.1:9"')
+    )
+    code, out, _ = run_cli(capsys, "check", "--config", str(cli_config))
+    assert code == 2 and "https" in out
+    assert world.graph.requests_total == 0
+
+
+# -- what Graph may send back, read robustly (pure functions) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            {"dateTime": "2026-11-23T10:00:00.0000000", "timeZone": "W. Europe Standard Time"},
+            at(10),
+        ),
+        ({"dateTime": "2026-11-23T09:00:00.0000000", "timeZone": "UTC"}, at(10)),
+        ({"dateTime": "2026-11-23T09:00:00", "timeZone": "tzone://Microsoft/Utc"}, at(10)),
+        (
+            {"dateTime": "2026-11-23T10:00:00.1234567", "timeZone": "Europe/Rome"},
+            at(10) + timedelta(microseconds=123456),
+        ),
+        ({"dateTime": "2026-11-23T09:00:00Z", "timeZone": "Pacific Standard Time"}, at(10)),
+        (
+            {"dateTime": "2026-11-23T10:00:00", "timeZone": "Customized Time Zone"},
+            at(10),
+        ),  # the fallback
+    ],
+)
+def test_graph_date_times(value, expected):
+    from attendant.providers.graph.timezones import parse_graph_datetime
+
+    assert parse_graph_datetime(value, ROME) == expected
+
+
+def test_windows_names_for_desk_zones():
+    from attendant.providers.graph.timezones import windows_name
+
+    assert windows_name(ROME) == "W. Europe Standard Time"
+    assert windows_name(ZoneInfo("America/New_York")) == "Eastern Standard Time"
+    assert windows_name(UTC) == "UTC" and windows_name(timezone(timedelta(hours=2))) == "UTC"
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    from email.utils import format_datetime
+
+    from attendant.providers.graph.transport import DEFAULT_RETRY_AFTER_SECONDS, retry_after_seconds
+
+    assert retry_after_seconds("17") == 17
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+    assert 55 <= retry_after_seconds(soon) <= 60
+    assert retry_after_seconds(None) == retry_after_seconds("soon") == DEFAULT_RETRY_AFTER_SECONDS
+
+
+def test_availability_view_stands_in_for_missing_schedule_items():
+    from attendant.providers.graph.schedule import availability_from
+
+    window = Window(at(9), at(11))  # 8 quarter hours
+    answer = availability_from(
+        Mailbox("a@contoso.com"), {"availabilityView": "00221130"}, window, ROME
+    )
+    assert [(e.start, e.end, e.busy_type) for e in answer.events] == [
+        (at(9, 30), at(10), BusyType.BUSY),
+        (at(10), at(10, 30), BusyType.TENTATIVE),
+        (at(10, 30), at(10, 45), BusyType.OOF),
+    ]
+    broken = availability_from(
+        Mailbox("a@contoso.com"),
+        {"scheduleItems": [{"status": "busy", "start": "x"}]},
+        window,
+        ROME,
+    )
+    assert broken.error is not None and broken.error.code == "ErrorInvalidScheduleItem"
+    missing = availability_from(Mailbox("a@contoso.com"), None, window, ROME)
+    assert missing.error is not None and missing.error.code == "ErrorNoFreeBusyData"

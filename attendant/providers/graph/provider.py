@@ -4,12 +4,14 @@ Delegated permissions, the least that work (the signed-in receptionist's own rig
 what is seen, as in Outlook):
 
 - ``Calendars.ReadBasic`` for ``calendar: getSchedule``. Graph's permissions table for
-  getSchedule lists it as the least privileged delegated permission (Calendars.Read and
-  Calendars.ReadWrite as higher). Whether subject and location come back is decided by each
-  owner's calendar sharing ("can view titles and locations", Exchange Online's default inside
-  the organisation), not by the scope: ReadBasic withholds only bodies, attachments and
-  extensions, which getSchedule never returns. ``Calendars.Read.Shared`` is not among the
-  permissions getSchedule accepts, and would let the app read whole shared calendars.
+  getSchedule lists it as the least privileged delegated permission, Calendars.Read and
+  Calendars.ReadWrite as higher (older revisions of the page named Calendars.Read the least;
+  a token carrying it is accepted too). Whether subject and location come back is decided by
+  each owner's calendar sharing ("can view titles and locations", Exchange Online's default
+  inside the organisation) and the item's privacy, not by the scope: ReadBasic withholds only
+  bodies, attachments and extensions, which getSchedule never returns anyway.
+  ``Calendars.Read.Shared`` is not among the permissions getSchedule accepts, and it would
+  let the app read every calendar shared with the receptionist, which free/busy never needs.
 - ``Place.Read.All`` for room lists and rooms; it needs an administrator's consent.
 - ``User.ReadBasic.All`` for searching colleagues and showing display names.
 
@@ -29,8 +31,9 @@ from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
 
 from attendant.domain import Availability, Mailbox, RoomList, Window
-from attendant.providers.base import CheckStep, StepResult
-from attendant.providers.errors import ProviderError
+from attendant.providers.base import CheckStep, ProviderContext, StepResult
+from attendant.providers.errors import ProviderError, SettingsInvalid
+from attendant.providers.ews.tls import trust_context
 from attendant.providers.graph import directory, places, schedule
 from attendant.providers.graph.fanout import run_all
 from attendant.providers.graph.timezones import windows_name, zone_for
@@ -39,7 +42,10 @@ from attendant.providers.graph.transport import (
     ConsentMissing,
     GraphTransport,
     TokenSource,
+    make_session,
+    require_https,
 )
+from attendant.providers.signin import MsalSignIn
 
 CALENDAR_PERMISSION = "Calendars.ReadBasic"
 PERMISSIONS = (CALENDAR_PERMISSION, places.PERMISSION, directory.PERMISSION)
@@ -67,14 +73,21 @@ def token_scopes(token: str) -> set[str] | None:
         return None
 
 
-class SignIn(Protocol):
+class SignIn(TokenSource, Protocol):
     """What the provider needs of :class:`attendant.providers.signin.MsalSignIn`."""
 
-    def sign_in_interactive(self) -> Any: ...
+    authority_url: str
+    cache_encrypted: bool
 
-    def sign_in_device_code(self, out: TextIO) -> Any: ...
+    def sign_in_interactive(self) -> str: ...
 
-    def account(self) -> Any: ...
+    def sign_in_device_code(self, out: TextIO) -> str: ...
+
+    def sign_out(self) -> None: ...
+
+    def account(self) -> str | None: ...
+
+    def credential_material(self) -> bytes | None: ...
 
 
 class GraphProvider:
@@ -82,20 +95,42 @@ class GraphProvider:
 
     name = "graph"
 
-    def __init__(
-        self,
-        transport: GraphTransport,
-        tokens: TokenSource,
-        *,
-        signin: SignIn | None = None,
-        authority_url: str | None = None,
-    ) -> None:
+    def __init__(self, transport: GraphTransport, signin: SignIn) -> None:
         self._transport = transport
-        self._tokens = tokens
         self._signin = signin
-        self._authority_url = authority_url
         self._pool: ThreadPoolExecutor | None = None
         self._room_keys: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_context(cls, context: ProviderContext) -> GraphProvider:
+        """The provider as the settings describe it; SettingsInvalid before anything is sent."""
+        settings = context.settings
+        section = settings.calendar.graph
+        if not settings.calendar.grant_modern_auth:
+            raise SettingsInvalid(
+                "Microsoft Graph needs an OAuth 2.0 sign-in, and Modern Authentication is not "
+                "granted.",
+                hint='Tick "Grant Modern Authentication" in Settings.',
+            )
+        graph_url = require_https(
+            section.graph_url, "Microsoft Graph URL", "calendar.graph.graph_url"
+        )
+        authority = require_https(
+            section.authority, "sign-in authority", "calendar.graph.authority"
+        )
+        timeout = float(settings.network.timeout_seconds)
+        trust = trust_context(settings.network.ca_bundle)
+        signin = MsalSignIn(
+            authority=authority,
+            tenant_id=section.tenant_id,
+            client_id=section.client_id,
+            scopes=scopes_for(graph_url),
+            cache_path=context.token_cache,
+            timeout=timeout,
+            trust=trust,
+        )
+        transport = GraphTransport(graph_url, signin, session=make_session(trust), timeout=timeout)
+        return cls(transport, signin)
 
     def _workers(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -111,27 +146,25 @@ class GraphProvider:
         unique: dict[str, str] = {}  # each address asked once, however often it is listed
         for mailbox in mailboxes:
             unique.setdefault(mailbox.key, mailbox.address)
-        answers: dict[str, dict[str, Any]] = {}
 
-        def ask(batch: list[str]) -> None:
+        def ask(batch: list[str]) -> dict[str, dict[str, Any]]:
             data = self._transport.post(
                 schedule.GET_SCHEDULE,
                 schedule.request_body(batch, window),
                 permission=CALENDAR_PERMISSION,
                 headers=schedule.prefer_header(zone_name),
             )
-            answers.update(schedule.match_answers(batch, data.get("value")))
+            return schedule.match_answers(batch, data.get("value"))
 
         calls = [partial(ask, batch) for batch in schedule.batches(list(unique.values()))]
-        run_all(self._workers(), calls)
+        answers: dict[str, dict[str, Any]] = {}
+        for found in run_all(self._workers(), calls):
+            answers.update(found)
         return [schedule.availability_from(m, answers.get(m.key), window, zone) for m in mailboxes]
 
     def credential_material(self) -> bytes | None:
-        material = getattr(self._signin, "credential_material", None)
-        if callable(material):
-            value = material()
-            return value if isinstance(value, bytes) or value is None else str(value).encode()
-        return None
+        """The signed-in account and its refresh token: a new sign-in lifts a lockout."""
+        return self._signin.credential_material()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -153,20 +186,25 @@ class GraphProvider:
         return directory.resolve(self._transport, addresses, self._room_keys)
 
     def sign_in(self, *, device_code: bool = False, out: TextIO) -> str:
-        """Sign in (browser, or a device code printed to ``out``); the account's name."""
-        if self._signin is None:
-            raise ProviderError("This Graph provider was built without a sign-in.")
+        """``attendant signin [--device-code]``: sign in and keep the token in the cache."""
         if device_code:
-            return str(self._signin.sign_in_device_code(out))
-        return str(self._signin.sign_in_interactive())
+            return self._signin.sign_in_device_code(out)
+        out.write("A browser window opens for signing in to Microsoft 365…\n")
+        out.flush()
+        return self._signin.sign_in_interactive()
+
+    def sign_out(self) -> None:
+        self._signin.sign_out()
 
     # -- Test Settings -----------------------------------------------------------------
 
     def diagnose(self) -> Iterator[CheckStep]:
-        if self._authority_url is not None:
-            yield self._authority_step(self._authority_url)
+        step = self._authority_step(self._signin.authority_url)
+        yield step
+        if step.result is StepResult.FAIL:
+            return
         try:
-            token = self._tokens.access_token()
+            token = self._signin.access_token()
         except ProviderError as error:
             yield CheckStep("Signed in", StepResult.FAIL, error.message, error.hint, error)
             return
@@ -189,8 +227,13 @@ class GraphProvider:
         return CheckStep("Sign-in authority", StepResult.PASS, f"{authority_url} is reachable")
 
     def _scope_steps(self, token: str) -> Iterator[CheckStep]:
-        account = self._signin.account() if self._signin is not None else None
+        account = self._signin.account()
         who = f"as {account}" if account else "with a cached token"
+        who += (
+            " (token cache encrypted)"
+            if self._signin.cache_encrypted
+            else " (token cache NOT encrypted: a file only this user may read)"
+        )
         granted = token_scopes(token)
         if granted is None:
             yield CheckStep(
@@ -215,9 +258,9 @@ class GraphProvider:
                 "Signed in",
                 StepResult.WARN,
                 f"Signed in {who}; the token lacks {', '.join(missing)}.",
-                "Place.Read.All and User.ReadBasic.All need an administrator's consent for "
-                "the app (Entra ID ▸ App registrations ▸ API permissions ▸ Grant admin "
-                "consent); then sign in again.",
+                "Add them to the app registration's delegated permissions; Place.Read.All "
+                "needs an administrator's consent (Entra ID ▸ App registrations ▸ API "
+                "permissions ▸ Grant admin consent). Then sign in again.",
             )
             return
         yield CheckStep(

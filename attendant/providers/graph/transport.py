@@ -4,11 +4,12 @@ Why requests: msal already speaks it (one HTTP stack, one TLS setup to get right
 are blocking like the rest of the provider seam, and its connection pool is safe to share
 between the few worker threads the fan-out uses. httpx would add a second stack for nothing.
 
-Trust: the session verifies against one ``ssl.SSLContext`` holding the system store,
-certifi's bundle (requests' own default) and ``network.ca_bundle``. ``trust_env`` is off and
-the adapter ignores any ``verify`` value, so ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` can neither
-replace the extra CA nor switch verification off; proxies from the environment are still
-honoured, looked up explicitly per host.
+Trust: the session verifies with the shared context of :mod:`attendant.providers.ews.tls`
+(system store, certifi, ``network.ca_bundle``), the same one the sign-in authority is reached
+with; its adapter ignores any ``verify`` value, so ``REQUESTS_CA_BUNDLE`` can neither replace
+the extra CA nor switch verification off. ``trust_env`` is off as well (no ``.netrc``
+credentials replacing the bearer token); proxies from the environment are looked up
+explicitly per host.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import certifi
 import requests
 from loguru import logger
-from requests.adapters import HTTPAdapter
 
 from attendant.providers.errors import (
     BadResponse,
@@ -34,16 +33,18 @@ from attendant.providers.errors import (
     Throttled,
     Unreachable,
 )
+from attendant.providers.ews.tls import TLS_HINT, trusting_session
 
 #: Graph allows 4 concurrent requests per mailbox; every request here runs as the signed-in
 #: user against that user's mailbox, so this is the bound for all of them together.
 MAX_IN_FLIGHT = 4
+#: Delegated permissions only an administrator can consent to.
+ADMIN_CONSENT = frozenset({"Place.Read.All"})
 #: Back-off when a 429/503 carries no usable Retry-After.
 DEFAULT_RETRY_AFTER_SECONDS = 30.0
 
 Json = dict[str, Any]
 
-_CA_HINT = "If a proxy or an internal CA signs it, put that CA's PEM file in network.ca_bundle."
 _NET_HINT = "Check the network connection, the proxy and the server address in the settings."
 
 
@@ -68,54 +69,10 @@ class ConsentMissing(NotSupported):
         self.permission = permission
 
 
-def trust_context(ca_bundle: str = "") -> ssl.SSLContext:
-    """System store + certifi + ``ca_bundle``; hostname checking and verification always on."""
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=certifi.where())
-    if ca_bundle:
-        try:
-            context.load_verify_locations(cafile=ca_bundle)
-        except (OSError, ssl.SSLError) as error:
-            raise SettingsInvalid(
-                f"The extra CA file {ca_bundle!r} cannot be read as PEM certificates: {error}.",
-                hint="Fix network.ca_bundle: a PEM file with the internal CA's certificate.",
-            ) from error
-    return context
-
-
-class _TrustAdapter(HTTPAdapter):
-    """Verifies with our context only, whatever ``verify`` requests computed."""
-
-    def __init__(self, context: ssl.SSLContext, pool_maxsize: int) -> None:
-        self._context = context
-        super().__init__(pool_connections=4, pool_maxsize=pool_maxsize)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["ssl_context"] = self._context
-        super().init_poolmanager(*args, **kwargs)
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        kwargs["ssl_context"] = self._context
-        return super().proxy_manager_for(proxy, **kwargs)
-
-    def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        return super().build_connection_pool_key_attributes(request, True, cert)
-
-    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
-        conn.cert_reqs = "CERT_REQUIRED"
-        conn.ca_certs = None
-        conn.ca_cert_dir = None
-
-
-def make_session(ca_bundle: str = "", pool_maxsize: int = MAX_IN_FLIGHT + 2) -> requests.Session:
-    """A session that trusts the system store plus ``ca_bundle`` and nothing else."""
-    session = requests.Session()
-    session.trust_env = False  # no REQUESTS_CA_BUNDLE, no .netrc overriding our Bearer
-    adapter = _TrustAdapter(trust_context(ca_bundle), pool_maxsize)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)  # never used for Graph: https is enforced before
+def make_session(trust: ssl.SSLContext) -> requests.Session:
+    """A session that verifies only against ``trust`` and ignores the environment."""
+    session = trusting_session(trust)
+    session.trust_env = False
     return session
 
 
@@ -224,7 +181,7 @@ class GraphTransport:
         except requests.exceptions.SSLError as error:
             raise Unreachable(
                 f"The TLS certificate of {urlsplit(url).netloc} is not trusted: {error}",
-                hint=_CA_HINT,
+                hint=TLS_HINT,
             ) from error
         except requests.exceptions.RequestException as error:
             raise Unreachable(
@@ -274,7 +231,7 @@ class GraphTransport:
         except requests.exceptions.SSLError as error:
             raise Unreachable(
                 f"The TLS certificate of {urlsplit(url).netloc} is not trusted: {error}",
-                hint=_CA_HINT,
+                hint=TLS_HINT,
             ) from error
         except requests.exceptions.Timeout as error:
             raise Unreachable(
@@ -304,8 +261,13 @@ class GraphTransport:
                 f"Microsoft Graph refused {method} {path.split('?')[0]} (403 {code}: {message}). "
                 f"The app needs the delegated permission {permission}.",
                 permission=permission,
-                hint=f"In Entra ID, add {permission} to the app registration and grant consent"
-                + (" (an administrator must)" if permission.endswith(".All") else "")
+                hint=f"In Entra ID, add the delegated permission {permission} to the app "
+                "registration"
+                + (
+                    " and have an administrator grant consent"
+                    if permission in ADMIN_CONSENT
+                    else " and grant consent"
+                )
                 + ", then sign in again.",
             )
         if status >= 500:
