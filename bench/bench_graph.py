@@ -9,6 +9,7 @@ latency, divided by the concurrency actually used; the goal is at most 1.3 times
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import sys
 import tempfile
@@ -20,12 +21,14 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import msal
+from loguru import logger
 
 from attendant.domain import Mailbox, Window
+from attendant.providers.ews.tls import trust_context
 from attendant.providers.graph import scopes_for
 from attendant.providers.graph.provider import GraphProvider
 from attendant.providers.graph.transport import GraphTransport, make_session
+from attendant.providers.signin import MsalSignIn
 from tests.fakes import tls
 from tests.fakes.entra import FakeEntraAuthority
 from tests.fakes.graph import FakeGraph, GraphEvent
@@ -34,15 +37,17 @@ ROME = ZoneInfo("Europe/Rome")
 DAY = date(2026, 11, 23)
 
 
-class _Tokens:
-    def __init__(self, app: msal.PublicClientApplication, scopes: list[str]) -> None:
-        self.app, self.scopes = app, scopes
+class _Approver(io.StringIO):
+    """Approves the device code as soon as the sign-in prints it."""
 
-    def access_token(self, *, force_refresh: bool = False) -> str:
-        account = self.app.get_accounts()[0]
-        result = self.app.acquire_token_silent(self.scopes, account, force_refresh=force_refresh)
-        assert result and "access_token" in result
-        return str(result["access_token"])
+    def __init__(self, entra: FakeEntraAuthority) -> None:
+        super().__init__()
+        self.entra = entra
+
+    def write(self, text: str) -> int:
+        for code in self.entra.pending_user_codes:
+            self.entra.approve(code, "reception@contoso.com")
+        return super().write(text)
 
 
 def main() -> int:
@@ -50,6 +55,7 @@ def main() -> int:
     parser.add_argument("--mailboxes", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.1)
     args = parser.parse_args()
+    logger.remove()  # the figures only
     folder = Path(tempfile.mkdtemp(prefix="attendant-bench-"))
     ca_file = tls.write_ca_pem(folder / "ca.pem")
     entra = FakeEntraAuthority().start()
@@ -69,19 +75,18 @@ def main() -> int:
                     ),
                 ],
             )
-        app = msal.PublicClientApplication(  # our session: REQUESTS_CA_BUNDLE cannot interfere
-            "attendant-bench",
-            authority=entra.authority_url,
-            instance_discovery=False,
-            http_client=make_session(str(ca_file)),
+        trust = trust_context(str(ca_file))
+        signin = MsalSignIn(
+            authority=entra.base_url,
+            tenant_id=entra.tenant_id,
+            client_id="5a1c3e2d-7b4f-4e6a-9c8d-0f1e2d3c4b5a",
+            scopes=scopes_for(graph.base_url),
+            cache_path=None,
+            trust=trust,
         )
-        scopes = scopes_for(graph.base_url)
-        flow = app.initiate_device_flow(scopes=scopes)
-        entra.approve(flow["user_code"], "reception@contoso.com")
-        app.acquire_token_by_device_flow(flow)
-        tokens = _Tokens(app, scopes)
-        transport = GraphTransport(graph.base_url, tokens, session=make_session(str(ca_file)))
-        provider = GraphProvider(transport, tokens)
+        signin.sign_in_device_code(_Approver(entra))
+        transport = GraphTransport(graph.base_url, signin, session=make_session(trust))
+        provider = GraphProvider(transport, signin)
         window = Window(
             datetime.combine(DAY, dtime(0), tzinfo=ROME),
             datetime.combine(DAY + timedelta(days=1), dtime(0), tzinfo=ROME),
