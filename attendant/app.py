@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from loguru import logger
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from attendant import __version__
 from attendant.log import configure_logging, install_excepthook
@@ -92,8 +93,18 @@ def build_service(
     return service, title, notices
 
 
-def run_gui(*, config: Path | None = None, demo: bool = False, verbose: bool = False) -> int:
-    """Open the console window and run until it is closed; returns the exit code."""
+def run_gui(
+    *,
+    config: Path | None = None,
+    demo: bool = False,
+    verbose: bool = False,
+    quit_after: float | None = None,
+) -> int:
+    """Open the console window and run until it is closed; returns the exit code.
+
+    ``quit_after`` (the hidden ``--quit-after SECONDS``) is for smoke tests of the packaged
+    program: see :func:`_quit_after`.
+    """
     import qasync
 
     from attendant.ui.main_window import MainWindow
@@ -133,6 +144,8 @@ def run_gui(*, config: Path | None = None, demo: bool = False, verbose: bool = F
         geometry_file=paths.state_dir / "window.ini",
     )
     window.show()
+    if quit_after is not None:
+        _quit_after(window, quit_after)
     for notice in notices:
         QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(window, n.title, n.text))
 
@@ -147,6 +160,24 @@ def run_gui(*, config: Path | None = None, demo: bool = False, verbose: bool = F
         loop.run_until_complete(run_until_quit())
     logger.info("Attendant closed")
     return 0
+
+
+class _FirstPaint(QObject):
+    """Logs the wall-clock time of the window's first paint, once."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            logger.info("Window shown at {:.6f} (seconds since the epoch)", time.time())
+        return False
+
+
+def _quit_after(window: QWidget, seconds: float) -> None:
+    """Smoke tests and start-up measurements only: log "Window shown at <epoch>" at the first
+    paint (packaging/measure_startup.py reads it) and close every window ``seconds`` after
+    ``show()``, which quits as Ctrl+Q does."""
+    window.installEventFilter(_FirstPaint(window))
+    QTimer.singleShot(max(0, round(seconds * 1000)), QApplication.closeAllWindows)
 
 
 def _loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:

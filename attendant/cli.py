@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="open the console on the built-in demo directory"
     )
     parser.add_argument("--verbose", action="store_true", help="log DEBUG lines too")
+    # Smoke tests and start-up measurements only (packaging/): close the window after SECONDS.
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", parents=[common], help='run the "Test Settings" steps')
@@ -60,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from attendant.app import run_gui
 
-        return run_gui(config=args.config, demo=args.demo, verbose=args.verbose)
+        return run_gui(
+            config=args.config, demo=args.demo, verbose=args.verbose, quit_after=args.quit_after
+        )
     from attendant import commands
 
     handlers = {
