@@ -149,8 +149,14 @@ def run_gui(
     for notice in notices:
         QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(window, n.title, n.text))
 
+    # Qt must not end the loop by itself when the window closes: the coroutine below still
+    # has to close the service, and qasync raises "Event loop stopped before Future
+    # completed" when Qt's exec() returns first. The coroutine ends the loop instead.
+    app.setQuitOnLastWindowClosed(False)
+
     async def run_until_quit() -> None:
         closing = asyncio.Event()
+        app.lastWindowClosed.connect(closing.set)
         app.aboutToQuit.connect(closing.set)
         service.start()
         await closing.wait()
