@@ -167,11 +167,14 @@ class RefreshService:
     async def aclose(self) -> None:
         self._closed = True
         self._subscribers.clear()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._wakeup.set()  # a loop waiting for "Retry now" ends even if a cancel is lost
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            # Python 3.11's wait_for can swallow a cancellation that races with its inner
+            # future completing; the loop then sees ``_closed`` and ends by itself.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=self._timeout + 5)
         await asyncio.to_thread(self._guarded.provider.close)
 
     # -- internals ---------------------------------------------------------------------
@@ -225,16 +228,21 @@ class RefreshService:
 
     async def _run(self) -> None:
         while not self._closed:
+            # Cleared before the refresh: a "Refresh now" pressed during it is not lost.
+            self._wakeup.clear()
             state = await self.refresh_once()
+            if self._closed:
+                break
             if state.health is FeedHealth.BLOCKED:
                 delay: float | None = None  # wait for "Retry now" or new credentials
             elif state.next_refresh is not None:
                 delay = max(0.0, (state.next_refresh - self._clock()).total_seconds())
             else:
                 delay = self._interval
-            self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), delay)
+            if self._closed:
+                break
             resume = self._state.resume_at
             if resume is not None and self._state.health is FeedHealth.THROTTLED:
                 # "Refresh now" cannot shorten a server's back-off.

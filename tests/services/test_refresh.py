@@ -249,3 +249,38 @@ def test_request_refresh_cannot_shorten_a_block(kind: str, tmp_path: Path):
 
     run(go())
     assert server.calls == 1
+
+
+def test_refresh_now_pressed_during_a_refresh_is_not_lost():
+    server = ScriptedServer()
+    server.script.append(("sleep", 0.3))
+
+    async def go() -> None:
+        svc = service(server, interval_seconds=3600)
+        svc.start()
+        await asyncio.sleep(0.1)  # the first refresh is under way
+        svc.request_refresh()
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if server.calls >= 2:
+                break
+        await svc.aclose()
+
+    run(go())
+    assert server.calls == 2
+
+
+def test_close_while_waiting_for_retry_now_ends_promptly():
+    server = ScriptedServer()
+    server.script.append(CredentialsRejected("401"))
+
+    async def go() -> float:
+        svc = service(server)
+        svc.start()
+        await asyncio.sleep(0.2)
+        assert svc.state.health is FeedHealth.BLOCKED
+        started = time.monotonic()
+        await svc.aclose()
+        return time.monotonic() - started
+
+    assert run(go()) < 1.0
