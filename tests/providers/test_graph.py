@@ -393,7 +393,9 @@ def test_throttled_and_the_guard_sends_nothing_before_it_ends(world, provider, t
         guarded.call(lambda p: p.get_availability(many, rome_day()))
     assert caught.value.retry_after_seconds == 120
     sent = world.graph.requests_total
-    assert sent == 4  # those already in flight; nothing was started after the 429
+    # Only requests already in flight when the 429 came back were sent (on a loaded machine
+    # some workers had not started theirs yet): never a fifth.
+    assert 1 <= sent <= 4
     now[0] += timedelta(seconds=119)
     with pytest.raises(Throttled):
         guarded.call(lambda p: p.get_availability(boxes("alice@contoso.com"), rome_day()))
