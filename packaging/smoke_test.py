@@ -150,6 +150,25 @@ def check_layout(bundle: Path, version: str) -> None:
             raise SmokeFailure("install.sh is missing or not executable")
 
 
+def check_installer_sources(bundle: Path) -> None:
+    """Every file the Windows installer takes from the bundle is in this one (named without
+    ``.exe`` off Windows), and the icon it shows is in build/icons."""
+    text = (HERE / "windows" / "attendant.iss").read_text(encoding="utf-8")
+    defines = dict(re.findall(r'^#define (\w+) "([^"]*)"', text, flags=re.MULTILINE))
+    sources = re.findall(r'^Source: "\{#DistDir\}\\([^"]+)"', text, flags=re.MULTILINE)
+    if not sources:
+        raise SmokeFailure("attendant.iss takes no file from the bundle")
+    for source in sources:
+        name = re.sub(r"\{#(\w+)\}", lambda m: defines[m.group(1)], source)
+        name = name.removesuffix("\\*")
+        if sys.platform != "win32":
+            name = name.removesuffix(".exe")
+        if not (bundle / name.replace("\\", "/")).exists():
+            raise SmokeFailure(f"attendant.iss takes {source}, which the bundle lacks")
+    if not (ROOT / layout.ICON_DIR / layout.ICO_FILE).is_file():
+        raise SmokeFailure(f"{layout.ICON_DIR / layout.ICO_FILE} (SetupIconFile) is missing")
+
+
 def check_version(cli: Path, env: dict[str, str], version: str) -> None:
     out = expect_ok(run([str(cli), "--version"], env)).strip()
     if out != f"attendant {version}":
@@ -232,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             log_file = Path(check_paths(cli, env, home)["log_file"])
 
         step("bundle layout", lambda: check_layout(bundle, version))
+        step("Windows installer's files", lambda: check_installer_sources(bundle))
         step(f"{cli.name} --version", lambda: check_version(cli, env, version))
         if sys.platform.startswith("linux"):  # the windowed one has no stdout elsewhere
             step(f"{gui.name} --version", lambda: check_version(gui, env, version))
