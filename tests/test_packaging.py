@@ -295,7 +295,7 @@ def test_iss_documents_the_machine_wide_settings_file_platformdirs_reads(monkeyp
 # --- icons ----------------------------------------------------------------------------
 
 
-def test_icon_files_have_every_size(tmp_path):
+def test_icon_files_have_every_size(tmp_path, qapp):  # a QApplication, as the ui tests need
     import icons
 
     icons.write_icons(tmp_path, (16, 32), (16, 32, 256))
