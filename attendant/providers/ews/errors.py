@@ -76,7 +76,7 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
         status = response.status_code
         content = response.content or b""
         if status == 200:
-            _require_well_formed(content)
+            response.attendant_root = _require_well_formed(content)
             return
         if status == 401 or b"The referenced account is currently locked out" in content:
             scheme = response.request.headers.get("Authorization", "").partition(" ")[0]
@@ -100,7 +100,7 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
                 hint="This is the server's back-off; it ends by itself.",
             )
         if status == 500 and content and _looks_like_xml(content):
-            _require_well_formed(content)
+            response.attendant_root = _require_well_formed(content)
             return  # a SOAP fault: exchangelib parses it, provider_error() maps it
         content_type = response.headers.get("Content-Type", "")
         if status in (301, 302, 303, 307, 308):
@@ -121,15 +121,15 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
         )
 
 
-def _require_well_formed(content: bytes) -> None:
-    """BadResponse unless ``content`` is well-formed XML.
+def _require_well_formed(content: bytes) -> Any:
+    """``content`` parsed strictly (the root element); BadResponse unless well-formed.
 
     exchangelib parses with lxml's ``recover=True``, which turns an answer cut off halfway
     into a shorter, valid-looking one: a mailbox would look free when its busy events were in
-    the lost half. So every answer is checked strictly first.
+    the lost half. So every answer is parsed strictly here, and that tree is the one used.
     """
     try:
-        lxml.etree.fromstring(content, parser=_STRICT)
+        return lxml.etree.fromstring(content, parser=_STRICT)
     except lxml.etree.XMLSyntaxError as error:
         raise BadResponse(
             f"The Exchange server sent an answer Attendant cannot read (not well-formed XML: "

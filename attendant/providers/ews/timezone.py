@@ -132,10 +132,3 @@ def _build(zone: ZoneInfo, year: int) -> TimeZone:
             weekday=start_day,
         ),
     )
-
-
-def aware(value: datetime, zone: ZoneInfo) -> datetime:
-    """A plain aware datetime in ``zone`` for an exchangelib one (EWSDateTime or UTC)."""
-    if value.tzinfo is None:  # pragma: no cover - exchangelib localises what it parses
-        value = value.replace(tzinfo=zone)
-    return datetime.fromtimestamp(value.timestamp(), tz=zone)
