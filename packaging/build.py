@@ -71,7 +71,10 @@ def run_pyinstaller() -> None:
         str(HERE / "attendant.spec"),
     ]
     print("build: " + " ".join(command[2:]), flush=True)
-    subprocess.run(command, cwd=ROOT, check=True)  # noqa: S603 (our own command line)
+    # Not from the checkout: `python -m` puts the working folder first on sys.path, where a
+    # stale attendant.egg-info could stand in for the installed metadata check_version() read.
+    WORK.mkdir(parents=True, exist_ok=True)
+    subprocess.run(command, cwd=WORK, check=True)  # noqa: S603 (our own command line)
 
 
 def add_linux_desktop_files(bundle: Path, icon_dir: Path) -> None:
