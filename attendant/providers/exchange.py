@@ -142,7 +142,7 @@ class ExchangeProvider:
             raise NotSupported(
                 f"{self.version_name} has no room lists (GetRoomLists needs Exchange 2010 or "
                 "later).",
-                hint="List the rooms by hand in the watch list (Settings ▸ Watch ▸ Rooms).",
+                hint="List the rooms by hand in the watch list (Settings ▸ Watch list ▸ Rooms).",
             )
         return self._ready().room_lists()
 

@@ -141,6 +141,38 @@ def test_busy_types_and_the_request_time_zone_of_other_desks(make_ews, ca_file):
     assert_clean(ews)
 
 
+@pytest.mark.parametrize(
+    ("day", "offset"),
+    [
+        (date(2026, 3, 27), 1),  # the Friday before: still standard time
+        (date(2026, 3, 29), 2),  # the last Sunday of March: summer time from 02:00
+        (date(2026, 7, 1), 2),
+        (date(2026, 10, 23), 2),  # the Friday before: still summer time
+        (date(2026, 10, 25), 1),  # the last Sunday of October: standard time from 03:00
+        (DAY, 1),
+    ],
+)
+def test_the_locally_built_time_zone_holds_on_daylight_saving_days(make_ews, ca_file, day, offset):
+    # The fake converts with the rules the request carries: a wrong rule would shift events.
+    ews = make_ews()
+    ews.add_mailbox(
+        "erin@contoso.com",
+        "Erin",
+        events=[
+            FakeEvent(at(1, 0, day), at(1, 45, day), "Busy", subject="Early"),
+            FakeEvent(at(10, 0, day), at(11, 0, day), "Busy", subject="Late"),
+        ],
+    )
+    window = Window(at(0, 0, day), at(0, 0, day + timedelta(days=1)))
+    (erin,) = provider(ews, ca_file).get_availability(boxes("erin@contoso.com"), window)
+    assert [(e.start, e.end) for e in erin.events] == [
+        (at(1, 0, day), at(1, 45, day)),
+        (at(10, 0, day), at(11, 0, day)),
+    ]
+    assert erin.events[1].start.utcoffset() == timedelta(hours=offset)
+    assert_clean(ews)
+
+
 def test_ntlm(make_ews, ca_file):
     ews = make_ews(auth=("ntlm",))
     seed_contoso(ews, DAY, tz=ROME)

@@ -23,7 +23,7 @@ from exchangelib import Configuration, Version
 from exchangelib.errors import MalformedResponseError, SOAPError, TransportError
 from exchangelib.protocol import CachingProtocol, Protocol
 from exchangelib.services import GetRoomLists, GetRooms, ResolveNames
-from exchangelib.util import SOAPNS, ParseError, to_xml
+from exchangelib.util import MNS, SOAPNS, ParseError, get_xml_attr, to_xml
 from oauthlib.oauth2 import TokenExpiredError
 
 from attendant import __version__
@@ -156,4 +156,12 @@ class RoomsService(SingleAttempt, GetRooms):  # type: ignore[misc]
 
 
 class ResolveNamesService(SingleAttempt, ResolveNames):  # type: ignore[misc]
-    pass
+    """ResolveNames; several matches are the normal answer to a search, not a warning."""
+
+    def _get_element_container(self, message: Any, name: Any = None) -> Any:
+        code = get_xml_attr(message, f"{{{MNS}}}ResponseCode")
+        if code == "ErrorNameResolutionMultipleResults" and name is not None:
+            container = message.find(name)
+            if container is not None:
+                return container
+        return super()._get_element_container(message=message, name=name)
