@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
 
     #: Carries a feed state to the GUI thread (queued when emitted from another thread).
     state_arrived = Signal(object)
+    #: File ▸ Calendar Integration Settings… (the composition root opens the dialog).
+    settings_requested = Signal()
 
     def __init__(
         self,
@@ -125,6 +127,17 @@ class MainWindow(QMainWindow):
             self._repaint_in_turns(lambda: self.model.set_snapshot(state.snapshot))
         self._state = state
         self._show_health()
+
+    def set_feed(self, feed: Feed, provider_title: str) -> None:
+        """Show another feed (new settings were applied): stop listening to the old one."""
+        self._stop_listening()
+        self._feed = feed
+        self._provider_title = provider_title
+        self.setWindowTitle(f"Attendant — {provider_title}")
+        self.provider_label.setText(provider_title)
+        stop_listening = self._stop_listening = _once(feed.subscribe(self.state_arrived.emit))
+        self.destroyed.connect(lambda *_: stop_listening())
+        self.apply_state(feed.state)
 
     def tick(self) -> None:
         """Move "now" on the boards and re-tell the age of the data."""
@@ -222,6 +235,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        self.settings_action = _action(
+            self,
+            "Calendar Integration &Settings…",
+            QKeySequence("Ctrl+,"),
+            self.settings_requested.emit,
+        )
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         self.quit_action = _action(self, "&Quit", QKeySequence("Ctrl+Q"), self.close)
         file_menu.addAction(self.quit_action)
 
@@ -239,7 +260,7 @@ class MainWindow(QMainWindow):
         self.only_free_action.toggled.connect(self.only_free.setChecked)
         self.only_free.toggled.connect(self.only_free_action.setChecked)
         self.refresh_action = _action(
-            self, "&Refresh now", QKeySequence("F5"), self._feed.request_refresh
+            self, "&Refresh now", QKeySequence("F5"), lambda: self._feed.request_refresh()
         )
         view_menu.addActions([self.find_action, self.people_action, self.rooms_action])
         view_menu.addSeparator()
