@@ -8,13 +8,15 @@ open the console on the demo directory and say so; they never stop it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loguru import logger
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from attendant import __version__
@@ -26,7 +28,19 @@ from attendant.services.clock import local_now, local_zone
 from attendant.services.lockout import LockoutGuard
 from attendant.services.refresh import RefreshService
 from attendant.services.setup import effective_watch, open_provider
-from attendant.settings import LoadResult, Settings, SettingsError, default_settings, load_settings
+from attendant.settings import (
+    LoadResult,
+    Settings,
+    SettingsError,
+    default_settings,
+    load_settings,
+    save_settings,
+    set_password,
+)
+
+if TYPE_CHECKING:
+    from attendant.ui.main_window import MainWindow
+    from attendant.ui.settings_dialog import SettingsDialog, SettingsOutcome
 
 
 @dataclass
@@ -37,13 +51,17 @@ class StartupNotice:
     text: str
 
 
-def _settings(paths: AppPaths, demo: bool) -> tuple[Settings, list[StartupNotice]]:
+def _settings(
+    paths: AppPaths, demo: bool
+) -> tuple[Settings, list[StartupNotice], LoadResult | None, SettingsError | None]:
     notices: list[StartupNotice] = []
+    problem: SettingsError | None = None
     try:
         loaded: LoadResult | None = load_settings(
             paths.config_file, site_path=paths.site_config_file
         )
     except SettingsError as error:
+        problem = error
         logger.error("Settings invalid, showing the demo directory instead:\n{}", error)
         notices.append(
             StartupNotice(
@@ -59,7 +77,7 @@ def _settings(paths: AppPaths, demo: bool) -> tuple[Settings, list[StartupNotice
             logger.warning("Settings: {}", warning)
     if demo or loaded is None:
         settings = replace(settings, calendar=replace(settings.calendar, provider="demo"))
-    return settings, notices
+    return settings, notices, loaded, problem
 
 
 def build_service(
@@ -91,6 +109,102 @@ def build_service(
         guard=LockoutGuard(paths.state_dir),
     )
     return service, title, notices
+
+
+class SettingsFlow:
+    """File ▸ Calendar Integration Settings: open the dialog, save what it returns, switch.
+
+    The dialog edits a copy and never writes; this saves the file atomically (an invalid file
+    on disk is refused by ``save_settings``, and the dialog shows why), stores a new password
+    in the keyring, and swaps the board's feed for one built from the new settings, without a
+    restart.
+    """
+
+    def __init__(
+        self,
+        window: MainWindow,
+        registry: ProviderRegistry,
+        paths: AppPaths,
+        service: RefreshService,
+        loaded: LoadResult | None,
+        problem: SettingsError | None = None,
+    ) -> None:
+        self.window = window
+        self.registry = registry
+        self.paths = paths
+        self.service = service
+        self.loaded = loaded
+        self.problem = problem
+        self.dialog: SettingsDialog | None = None
+        self._switches: set[asyncio.Task[None]] = set()
+
+    def is_first_run(self) -> bool:
+        """No per-user settings file and no machine-wide one: nobody has configured this desk."""
+        return self.loaded is not None and not self.loaded.exists and not self.loaded.site_source
+
+    def open_dialog(self, *, first_run: bool = False) -> SettingsDialog:
+        from attendant.ui.settings_dialog import SettingsDialog
+
+        if self.dialog is not None:  # window-modal, so never buried under the window
+            self.dialog.activateWindow()
+            return self.dialog
+        loaded = self.loaded
+        problem = (
+            f"The settings file cannot be used and will not be overwritten until it is fixed "
+            f"or moved aside:\n{self.problem}"
+            if self.problem is not None
+            else None
+        )
+        dialog = SettingsDialog(
+            loaded.settings if loaded is not None else default_settings(),
+            self.registry,
+            locked=loaded.locked if loaded is not None else frozenset(),
+            managed_by=loaded.managed_by if loaded is not None else None,
+            site_file=loaded.site_source if loaded is not None else None,
+            problem=problem,
+            first_run=first_run,
+            token_cache=self.paths.token_cache,
+            state_dir=self.paths.state_dir,
+            apply=self.apply,
+            parent=self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply(self, outcome: SettingsOutcome) -> None:
+        """Store the password, save the file, reload it, switch the board (on the loop)."""
+        paths = self.paths
+        username = outcome.settings.calendar.exchange.username
+        if outcome.password is not None and username:
+            set_password(username, outcome.password)
+        if self.loaded is None:  # the file was invalid at start: it may have been fixed since
+            with contextlib.suppress(SettingsError):
+                self.loaded = load_settings(paths.config_file, site_path=paths.site_config_file)
+        save_settings(outcome.settings, paths.config_file, locked_from=self.loaded)
+        self.loaded = load_settings(paths.config_file, site_path=paths.site_config_file)
+        self.problem = None
+        logger.info("Settings saved to {}; switching the board", paths.config_file)
+        task = asyncio.get_running_loop().create_task(self._switch(self.loaded.settings))
+        self._switches.add(task)
+        task.add_done_callback(self._switches.discard)
+
+    async def _switch(self, settings: Settings) -> None:
+        service, title, notices = build_service(settings, self.registry, self.paths)
+        old, self.service = self.service, service
+        self.window.set_feed(service, title)
+        service.start()
+        await old.aclose()
+        for notice in notices:
+            QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(self.window, n.title, n.text))
+
+    async def aclose(self) -> None:
+        for task in list(self._switches):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.service.aclose()
 
 
 def run_gui(
@@ -132,8 +246,9 @@ def run_gui(
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_loop_exception_handler)
 
-    settings, notices = _settings(paths, demo)
-    service, title, more = build_service(settings, ProviderRegistry.discover(), paths)
+    settings, notices, loaded, problem = _settings(paths, demo)
+    registry = ProviderRegistry.discover()
+    service, title, more = build_service(settings, registry, paths)
     notices += more
     window = MainWindow(
         service,
@@ -144,8 +259,12 @@ def run_gui(
         geometry_file=paths.state_dir / "window.ini",
     )
     window.show()
+    flow = SettingsFlow(window, registry, paths, service, loaded, problem)
+    window.settings_requested.connect(flow.open_dialog)
     if quit_after is not None:
         _quit_after(window, quit_after)
+    elif not demo and flow.is_first_run():
+        QTimer.singleShot(0, lambda: flow.open_dialog(first_run=True))
     for notice in notices:
         QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(window, n.title, n.text))
 
@@ -158,9 +277,9 @@ def run_gui(
         closing = asyncio.Event()
         app.lastWindowClosed.connect(closing.set)
         app.aboutToQuit.connect(closing.set)
-        service.start()
+        flow.service.start()
         await closing.wait()
-        await service.aclose()
+        await flow.aclose()
 
     with loop:
         loop.run_until_complete(run_until_quit())
