@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import msal
+import msal.exceptions
 import requests
 from loguru import logger
 
@@ -35,6 +36,7 @@ from attendant.providers.errors import (
     ProviderError,
     SettingsInvalid,
     SignInRequired,
+    Throttled,
     Unreachable,
 )
 from attendant.providers.ews.tls import TLS_HINT, trust_context, trusting_session
@@ -119,7 +121,7 @@ class MsalSignIn:
                         f"{str(error)[:200]}",
                         hint="Check the Directory (tenant) ID and the sign-in authority.",
                     ) from None
-                except requests.exceptions.RequestException as error:
+                except (requests.exceptions.RequestException, msal.exceptions.MsalError) as error:
                     raise _network(error, self.authority_url) from None
             return self._app
 
@@ -182,7 +184,7 @@ class MsalSignIn:
                 result = app.acquire_token_silent_with_error(
                     self.scopes, account=accounts[0], force_refresh=force_refresh
                 )
-            except requests.exceptions.RequestException as error:
+            except (requests.exceptions.RequestException, msal.exceptions.MsalError) as error:
                 raise _network(error, self.authority_url) from None
             if result is None:
                 raise SignInRequired("The sign-in has no usable token.", hint=SIGN_IN_HINT)
@@ -208,7 +210,9 @@ class MsalSignIn:
                 return RefreshTokenRejected(
                     f"The sign-in expired or was revoked ({detail}).", hint=SIGN_IN_HINT
                 )
-            return SignInRequired(f"Signing in again is required ({detail}).", hint=SIGN_IN_HINT)
+            return RefreshTokenRejected(
+                f"Signing in again is required ({detail}).", hint=SIGN_IN_HINT
+            )
         if error in ("temporarily_unavailable", "server_error"):
             return Unreachable(f"The sign-in authority is failing: {detail}")
         return BadResponse(f"The sign-in authority answered {error}: {detail}")
@@ -222,7 +226,7 @@ class MsalSignIn:
             result = app.acquire_token_interactive(
                 self.scopes, prompt="select_account", timeout=int(timeout)
             )
-        except requests.exceptions.RequestException as error:
+        except (requests.exceptions.RequestException, msal.exceptions.MsalError) as error:
             raise _network(error, self.authority_url) from None
         return self._signed_in(result)
 
@@ -240,7 +244,7 @@ class MsalSignIn:
             out.write(f"{flow['message']}\n")
             out.flush()
             result = app.acquire_token_by_device_flow(flow)
-        except requests.exceptions.RequestException as error:
+        except (requests.exceptions.RequestException, msal.exceptions.MsalError) as error:
             raise _network(error, self.authority_url) from None
         return self._signed_in(result)
 
@@ -285,7 +289,17 @@ def _token(result: dict[str, Any], account: str | None) -> AccessToken:
     return AccessToken(str(result["access_token"]), time.time() + expires_in, account)
 
 
-def _network(error: requests.exceptions.RequestException, where: str) -> Unreachable:
+def _network(error: Exception, where: str) -> ProviderError:
+    """An error on the way to the authority (msal raises MsalServiceError for HTTP 4xx/5xx)."""
+    if isinstance(error, msal.exceptions.MsalError):
+        text = str(error)
+        if "429" in text:
+            return Throttled(
+                f"The sign-in authority {where} asked Attendant to wait ({text}).",
+                retry_after_seconds=60.0,
+                hint="This is the authority's back-off; it ends by itself.",
+            )
+        return Unreachable(f"The sign-in authority {where} is failing ({text}).")
     if isinstance(error, requests.exceptions.SSLError):
         return Unreachable(f"TLS with the sign-in authority {where} failed.", hint=TLS_HINT)
     if isinstance(error, requests.exceptions.Timeout):

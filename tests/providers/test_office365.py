@@ -367,3 +367,37 @@ def test_cli_signin_with_a_device_code_then_availability_and_check(
     assert "[WARN] EWS in Exchange Online" in out and "[PASS] Sign-in" in out
     assert ews.failed_logons == 0
     assert_clean(ews)
+
+
+def test_exchangelibs_own_token_refresh_raises_instead_of_looping(
+    make_entra, make_ews, ca_file, tmp_path
+):
+    import time
+
+    from attendant.providers.signin import AccessToken
+
+    authority = make_entra(access_token_lifetime=120)  # msal renews whenever asked
+    ews = make_ews(
+        auth=("bearer",), bearer_validator=authority.valid_access_token, version="Exchange2016"
+    )
+    seed_contoso(ews, DAY, tz=ROME)
+    p = signed_in(authority, ews, ca_file, tmp_path)
+    client = p._ready()
+    # The token exchangelib holds runs out between two requests: requests-oauthlib raises
+    # TokenExpiredError and exchangelib calls TokenCredentials.refresh(), which asks msal.
+    p._credentials.set_token(AccessToken("stale", time.time() - 1, USER))
+    client.drop_idle_sessions()
+    assert len(client.availability(ALICE, WINDOW)[0].events) == 3  # renewed, one retry
+    authority.revoke_refresh_tokens()
+    p._credentials.set_token(AccessToken("stale-again", time.time() - 1, USER))
+    client.drop_idle_sessions()
+    before = refresh_grants(authority)
+    for _ in range(3):
+        with pytest.raises(SignInRequired):
+            client.availability(ALICE, WINDOW)
+    assert refresh_grants(authority) == before + 1  # one refused renewal, never a loop
+    assert ews.failed_logons == 0  # the stale tokens never left the machine
+    p.sign_in(device_code=True, out=Approving(authority))
+    for _ in range(5):  # the session pool survived the failed renewals
+        assert len(p.get_availability(ALICE, WINDOW)[0].events) == 3
+    assert_clean(ews)

@@ -219,3 +219,14 @@ def test_tenant_and_client_are_required(ca_file, tmp_path):
             scopes=[SCOPE],
             cache_path=None,
         )
+
+
+def test_a_failing_authority_is_unreachable_not_a_sign_in_problem(authority, ca_file, tmp_path):
+    signin = sign_in(authority, ca_file, tmp_path)
+    signin.sign_in_device_code(Approving(authority))
+    authority.inject_http_error(503, count=3, body="<html>Service Unavailable</html>")
+    with pytest.raises(Unreachable, match="503"):
+        signin.acquire_silent(force_refresh=True)
+    assert token_requests(authority, "refresh_token") == 0  # the 503 was not a grant
+    assert sum(1 for r in authority.request_log if r.error == "injected") == 1  # no retry
+    assert signin.credential_material() is not None  # still signed in
