@@ -289,6 +289,28 @@ def test_a_rejected_password_costs_one_failed_logon_across_refreshes_and_a_resta
     assert_clean(ews)
 
 
+def test_a_password_changed_on_the_server_while_running_is_tried_in_one_burst_only(
+    ews, ca_file, tmp_path
+):
+    # Proven credentials fan out: the requests already in flight when the server starts
+    # refusing the password all fail (at most the concurrency, 4), then the guard blocks.
+    people = boxes(*(f"user{i}@contoso.com" for i in range(400)))
+    service = RefreshService(
+        provider(ews, ca_file),
+        WatchList(),
+        interval_seconds=15,
+        timeout_seconds=10,
+        guard=LockoutGuard(tmp_path),
+        mailboxes=people,  # the watch list already expanded, as after the first refresh
+    )
+    (ok,) = asyncio.run(_refreshes(service, 1))
+    assert ok.health is FeedHealth.OK
+    ews.set_password("changed by the admin")
+    states = asyncio.run(_refreshes(service, 3))
+    assert [s.health for s in states] == [FeedHealth.BLOCKED] * 3
+    assert 1 <= ews.failed_logons <= 4
+
+
 def test_credential_material_changes_exactly_with_user_name_or_password(ews, ca_file):
     password = {"value": "one"}
     p = provider(ews, ca_file, password=lambda: password["value"])
