@@ -82,7 +82,7 @@ class EwsClient:
         self._lock = threading.Lock()
         self._protocol: EwsProtocol | None = None
         self._credentials_key: bytes | None = None
-        #: True once the server accepted the current credentials (then requests may fan out).
+        #: True once the server accepted the current credentials.
         self.proven = False
         self._names: dict[str, tuple[float, Mailbox | None]] = {}
 
@@ -147,7 +147,11 @@ class EwsClient:
         return result
 
     def _fan_out(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
-        return run_bounded(tasks, concurrency=self.concurrency, lead_alone=not self.proven)
+        # The first request of every fan-out goes alone, even with credentials the server
+        # accepted a minute ago: a password changed on the server while the console runs
+        # then costs one failed logon, not one per request in flight (accounts with a
+        # lockout threshold of 3 exist). It costs one round trip per refresh.
+        return run_bounded(tasks, concurrency=self.concurrency, lead_alone=True)
 
     # -- operations --------------------------------------------------------------------
 
