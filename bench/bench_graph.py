@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from loguru import logger
 
 from attendant.domain import Mailbox, Window
-from attendant.providers.ews.tls import trust_context
 from attendant.providers.graph import scopes_for
 from attendant.providers.graph.provider import GraphProvider
 from attendant.providers.graph.transport import GraphTransport, make_session
 from attendant.providers.signin import MsalSignIn
+from attendant.providers.tls import trust_context
 from tests.fakes import tls
 from tests.fakes.entra import FakeEntraAuthority
 from tests.fakes.graph import FakeGraph, GraphEvent

@@ -22,7 +22,7 @@ from attendant.providers.errors import NotSupported, ProviderError, SettingsInva
 from attendant.providers.ews.client import EwsClient, require_https
 from attendant.providers.ews.diagnose import reachable_step, tls_step
 from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY
-from attendant.providers.ews.tls import trust_context
+from attendant.providers.tls import trust_context
 
 #: Settings value -> the build exchangelib pins requests to.
 VERSIONS = {

@@ -26,8 +26,8 @@ from attendant.providers.ews.client import EwsClient, require_https
 from attendant.providers.ews.diagnose import reachable_step, tls_step
 from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY
 from attendant.providers.ews.oauth import TokenCredentials
-from attendant.providers.ews.tls import trust_context
 from attendant.providers.signin import AccessToken, MsalSignIn, RefreshTokenRejected
+from attendant.providers.tls import trust_context
 
 T = TypeVar("T")
 

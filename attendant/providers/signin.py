@@ -39,7 +39,7 @@ from attendant.providers.errors import (
     Throttled,
     Unreachable,
 )
-from attendant.providers.ews.tls import TLS_HINT, trust_context, trusting_session
+from attendant.providers.tls import TLS_HINT, trust_context, trusting_session
 
 SIGN_IN_HINT = "Sign in again: Settings ▸ Sign in, or `attendant signin`."
 _CREDENTIAL = msal.TokenCache.CredentialType
@@ -170,7 +170,7 @@ class MsalSignIn:
         with self._lock:
             tokens = self._refresh_tokens()
             if not tokens:
-                raise SignInRequired("Nobody is signed in to Office 365.", hint=SIGN_IN_HINT)
+                raise SignInRequired("Nobody is signed in to Microsoft 365.", hint=SIGN_IN_HINT)
             if self._refused_refresh_token in {_fingerprint(t) for t in tokens}:
                 raise RefreshTokenRejected(
                     "The sign-in expired and was refused; it is not tried again.",
@@ -179,7 +179,7 @@ class MsalSignIn:
             app = self._application()
             accounts = app.get_accounts()
             if not accounts:
-                raise SignInRequired("Nobody is signed in to Office 365.", hint=SIGN_IN_HINT)
+                raise SignInRequired("Nobody is signed in to Microsoft 365.", hint=SIGN_IN_HINT)
             try:
                 result = app.acquire_token_silent_with_error(
                     self.scopes, account=accounts[0], force_refresh=force_refresh
@@ -254,8 +254,8 @@ class MsalSignIn:
             detail = str(result.get("error_description", "")).splitlines()[0:1]
             raise SignInRequired(
                 f"Signing in failed: {error}" + (f" ({detail[0]})" if detail else ""),
-                hint="Try again; the app registration needs EWS.AccessAsUser.All with admin "
-                "consent.",
+                hint="Try again; the app registration needs the delegated permissions "
+                f"{', '.join(s.rsplit('/', 1)[-1] for s in self.scopes)} with admin consent.",
             )
         with self._lock:
             self._refused_refresh_token = None

@@ -35,13 +35,13 @@ from attendant.providers.errors import (
     Throttled,
     Unreachable,
 )
-from attendant.providers.ews.tls import trust_context
 from attendant.providers.graph import scopes_for
 from attendant.providers.graph.places import NO_LIST_ADDRESS, NO_LIST_NAME
 from attendant.providers.graph.provider import GraphProvider
 from attendant.providers.graph.transport import ConsentMissing, GraphTransport, make_session
 from attendant.providers.registry import ProviderRegistry
 from attendant.providers.signin import MsalSignIn
+from attendant.providers.tls import trust_context
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.settings.model import CalendarSettings, GraphSettings, NetworkSettings, Settings

@@ -1,7 +1,7 @@
 """EWS plumbing shared by the ``exchange`` and ``office365`` providers (not a provider).
 
-- :mod:`.tls` — whom HTTPS trusts (system store, certifi, ``network.ca_bundle``), whatever the
-  environment says;
+- :mod:`attendant.providers.tls` (shared with Graph) — whom HTTPS trusts (system store,
+  certifi, ``network.ca_bundle``), whatever the environment says;
 - :mod:`.protocol` — exchangelib pinned to one version, one attempt, no process-wide cache;
 - :mod:`.errors` — HTTP statuses and exchangelib errors as Attendant's typed errors;
 - :mod:`.timezone` — the request's time zone, built locally (no GetServerTimeZones);

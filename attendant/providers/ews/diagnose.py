@@ -17,7 +17,7 @@ from requests.utils import get_environ_proxies
 
 from attendant.providers.base import CheckStep, StepResult
 from attendant.providers.errors import Unreachable
-from attendant.providers.ews.tls import TLS_HINT
+from attendant.providers.tls import TLS_HINT
 
 
 def _host_port(url: str) -> tuple[str, int]:

@@ -27,7 +27,7 @@ from attendant.providers.errors import (
     Throttled,
     Unreachable,
 )
-from attendant.providers.ews.tls import TLS_HINT
+from attendant.providers.tls import TLS_HINT
 
 #: Back-off when the server says "busy" without saying for how long.
 DEFAULT_BACK_OFF_SECONDS = 60.0

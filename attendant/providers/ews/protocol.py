@@ -29,7 +29,7 @@ from oauthlib.oauth2 import TokenExpiredError
 from attendant import __version__
 from attendant.providers.errors import ProviderError, SignInRequired
 from attendant.providers.ews.errors import NoRetryPolicy
-from attendant.providers.ews.tls import adapter_class
+from attendant.providers.tls import adapter_class
 
 
 class _Uncached(CachingProtocol):  # type: ignore[misc]  # exchangelib is untyped

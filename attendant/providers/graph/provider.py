@@ -33,7 +33,6 @@ from urllib.parse import urlsplit
 from attendant.domain import Availability, Mailbox, RoomList, Window
 from attendant.providers.base import CheckStep, ProviderContext, StepResult
 from attendant.providers.errors import ProviderError, SettingsInvalid
-from attendant.providers.ews.tls import trust_context
 from attendant.providers.graph import directory, places, schedule
 from attendant.providers.graph.fanout import run_all
 from attendant.providers.graph.timezones import windows_name, zone_for
@@ -46,6 +45,7 @@ from attendant.providers.graph.transport import (
     require_https,
 )
 from attendant.providers.signin import MsalSignIn
+from attendant.providers.tls import trust_context
 
 CALENDAR_PERMISSION = "Calendars.ReadBasic"
 PERMISSIONS = (CALENDAR_PERMISSION, places.PERMISSION, directory.PERMISSION)

@@ -4,7 +4,7 @@ Why requests: msal already speaks it (one HTTP stack, one TLS setup to get right
 are blocking like the rest of the provider seam, and its connection pool is safe to share
 between the few worker threads the fan-out uses. httpx would add a second stack for nothing.
 
-Trust: the session verifies with the shared context of :mod:`attendant.providers.ews.tls`
+Trust: the session verifies with the shared context of :mod:`attendant.providers.tls`
 (system store, certifi, ``network.ca_bundle``), the same one the sign-in authority is reached
 with; its adapter ignores any ``verify`` value, so ``REQUESTS_CA_BUNDLE`` can neither replace
 the extra CA nor switch verification off. ``trust_env`` is off as well (no ``.netrc``
@@ -33,7 +33,7 @@ from attendant.providers.errors import (
     Throttled,
     Unreachable,
 )
-from attendant.providers.ews.tls import TLS_HINT, trusting_session
+from attendant.providers.tls import TLS_HINT, trusting_session
 
 #: Graph allows 4 concurrent requests per mailbox; every request here runs as the signed-in
 #: user against that user's mailbox, so this is the bound for all of them together.
