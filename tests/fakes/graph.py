@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from tzlocal.windows_tz import win_tz
 
-from .httpsserver import ConnectionState, LoopbackHTTPSServer, Request, Response, _Handler
+from .httpsserver import ConnectionState, LoopbackHTTPSServer, Request, Response
 
 CALENDAR_PERMISSIONS = ("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite")
 PLACE_PERMISSIONS = ("Place.Read.All",)
@@ -123,14 +123,6 @@ def graph_zone(name: str) -> tzinfo | None:
     return None
 
 
-class _NoDelayHandler(_Handler):
-    """TCP_NODELAY: the handler writes headers and body separately, and with Nagle's
-    algorithm against the client's delayed ACK every answer would wait ~40 ms on loopback,
-    a delay real Graph does not have (it would swamp the ``latency`` knob)."""
-
-    disable_nagle_algorithm = True
-
-
 class FakeGraph(LoopbackHTTPSServer):
     """The fake Graph; ``token_validator`` is ``FakeEntraAuthority.valid_access_token``.
 
@@ -168,7 +160,6 @@ class FakeGraph(LoopbackHTTPSServer):
     def start(self) -> FakeGraph:
         super().start()
         assert self._server is not None
-        self._server.RequestHandlerClass = _NoDelayHandler  # before any client connects
         return self
 
     @property
