@@ -108,7 +108,7 @@ class BoardModel(QAbstractTableModel):
         clock: Callable[[], datetime],
         *,
         tz: tzinfo | None = None,
-        slice_seconds: float = 0.004,
+        slice_seconds: float = 0.002,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
