@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QFrame,
@@ -115,6 +115,7 @@ class StepRow(QWidget):
         grid.addWidget(self.detail, 1, 1)
         grid.addWidget(self.hint, 2, 1)
         grid.setColumnStretch(1, 1)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the fail highlight
         self.detail.setVisible(bool(step.detail))
         self.hint.setVisible(bool(step.hint) and step.result is not StepResult.PASS)
         self.setAccessibleName(f"{step.name}: {RESULT_WORDS[step.result]}. {step.detail}")
@@ -159,11 +160,13 @@ class CheckPanel(QFrame):
         self._rows.setContentsMargins(0, 0, 0, 0)
         self._rows.setSpacing(6)
         self._rows.addStretch(1)
-        scroll = QScrollArea(self)
+        self._list.setObjectName("checkSteps")
+        scroll = self.step_scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._list)
-        scroll.setMinimumHeight(150)
+        scroll.setMinimumHeight(120)
+        scroll.viewport().setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
@@ -234,7 +237,9 @@ class CheckPanel(QFrame):
     def _add(self, item: object) -> None:
         assert isinstance(item, CheckStep)
         self.steps.append(item)
-        self._rows.insertWidget(self._rows.count() - 1, StepRow(item, self._list))
+        row = StepRow(item, self._list)
+        self._rows.insertWidget(self._rows.count() - 1, row)
+        self._show_row(row)
         if self.running and not self._cancel.is_set():
             self.status.setText(f"Testing… {len(self.steps)} steps done")
 
@@ -248,8 +253,12 @@ class CheckPanel(QFrame):
             first = failed[0]
             self.status.setText(
                 f"<b style='color:{RESULT_COLOURS[StepResult.FAIL]}'>Test failed</b> at "
-                f"“{_escape(first.name)}”. The hint below says what to do."
+                f"“{_escape(first.name)}”: {_escape(first.detail)}"
             )
+            rows = self._list.findChildren(StepRow)
+            failing = next((r for r in rows if r.step is first), None)
+            if failing is not None:
+                self._show_row(failing)
         elif any(s.result is StepResult.WARN for s in self.steps):
             self.status.setText("<b>Test passed with warnings.</b>")
         else:
@@ -259,6 +268,10 @@ class CheckPanel(QFrame):
         blocked = any(isinstance(s.error, CredentialsBlocked) for s in failed)
         self.retry_button.setVisible(blocked)
         self.finished_run.emit()
+
+    def _show_row(self, row: StepRow) -> None:
+        """Scroll ``row`` into view once it is laid out (the newest, or the failing step)."""
+        QTimer.singleShot(0, lambda: self.step_scroll.ensureWidgetVisible(row, 0, 0))
 
     def _crashed(self, error: BaseException) -> None:
         self.running = False

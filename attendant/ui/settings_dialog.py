@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -178,10 +180,13 @@ class SettingsDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.test_button.clicked.connect(self.test_settings)
 
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.check_panel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
-        layout.addWidget(self.tabs, 3)
-        layout.addWidget(self.check_panel, 2)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.problems)
         bottom = QHBoxLayout()
         bottom.addWidget(self.test_button)
@@ -346,7 +351,10 @@ class SettingsDialog(QDialog):
         """Run the check against the copy as it is now, with a password typed but not stored."""
         if self.session.errors() or self.check_panel.running:
             return
-        self.check_panel.show()
+        if self.check_panel.isHidden():
+            self.check_panel.show()
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([total * 11 // 20, total * 9 // 20])
         self.check_panel.start(self.session.settings, self._typed_password(), self.test_settings)
         self.test_button.setEnabled(False)
 

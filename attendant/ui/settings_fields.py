@@ -155,7 +155,11 @@ class FieldEditor(QWidget):
         session.register(self)
         self.load()
         if session.is_locked(self.key):
-            self.input.setEnabled(False)
+            if isinstance(self.input, QLineEdit):  # still selectable, to copy from
+                self.input.setReadOnly(True)
+                self.input.setClearButtonEnabled(False)
+            else:
+                self.input.setEnabled(False)
 
     # -- to be provided by each kind ---------------------------------------------------
 

@@ -113,7 +113,6 @@ class AddressList(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.hide()
-        self.extra = QVBoxLayout()
         add_row = QHBoxLayout()
         add_row.addWidget(self.address, 1)
         add_row.addWidget(self.add_button)
@@ -124,7 +123,6 @@ class AddressList(QWidget):
         layout.addLayout(add_row)
         layout.addWidget(self.message)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addLayout(self.extra)
         self._spec_title = spec.title
         self.locked = session.is_locked(key)
         for widget in (self.address, self.add_button, self.remove_button):

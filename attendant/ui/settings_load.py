@@ -63,9 +63,18 @@ def estimate_load(
         )
     counted = max(mailboxes, 1) if room_lists else mailboxes
     per_hour = requests_per_hour(counted, batch_size, interval_seconds)
-    watched = f"{_plural(people, 'person', 'people')} and {_plural(rooms, 'room')}"
+    parts = [
+        text
+        for count, text in (
+            (people, _plural(people, "person", "people")),
+            (rooms, _plural(rooms, "room")),
+        )
+        if count
+    ]
     if room_lists:
-        watched += f" + rooms of {_plural(room_lists, 'room list')}"
+        parts.append(f"rooms of {_plural(room_lists, 'room list')}")
+    watched = " + ".join(parts)
+    if room_lists:
         amount = f"At least {per_hour}"
     else:
         amount = f"About {per_hour}" if 3600 % interval_seconds else str(per_hour)

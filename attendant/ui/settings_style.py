@@ -22,5 +22,8 @@ QLabel#deviceCode {
     background: #fff8e1; border: 1px solid #e6d28f; border-radius: 6px; padding: 8px 10px;
 }
 QLineEdit[invalid="true"], QSpinBox[invalid="true"] { border: 1px solid #b3261e; }
+QLineEdit:read-only { background: #eef1f4; color: #3c4650; border: 1px solid #c3cad3; }
 QFrame#checkPanel { border: 1px solid #d5dae1; border-radius: 6px; background: #ffffff; }
+QWidget#checkSteps { background: #ffffff; }
+QWidget#step-fail { background: #fbeae8; border-radius: 4px; }
 """

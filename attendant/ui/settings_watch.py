@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from attendant.domain import Mailbox, RoomList
 from attendant.services.csv_import import CsvImport, CsvUnreadable, read_people_csv
@@ -61,17 +61,12 @@ class WatchPage(QWidget):
         self.import_button.clicked.connect(self.choose_and_import)
         self.import_report = note("", self)
         self.import_report.hide()
-        self.people.extra.addWidget(self.search_button)
-        self.people.extra.addWidget(self.import_button)
-        self.people.extra.addWidget(self.import_report)
 
         self.rooms = AddressList(
             "watch.rooms", session, self.names, placeholder="room.4@contoso.com", parent=self
         )
         self.discover_button = QPushButton("&Discover rooms…", self)
         self.discover_button.clicked.connect(self.open_discovery)
-        self.rooms.extra.addWidget(self.discover_button)
-        self.rooms.extra.addWidget(note(HIDDEN_ROOMS_NOTE, self))
 
         self.room_lists = AddressList(
             "watch.room_lists",
@@ -82,19 +77,36 @@ class WatchPage(QWidget):
         )
         self.discover_lists_button = QPushButton("Discover room &lists…", self)
         self.discover_lists_button.clicked.connect(self.open_discovery)
-        self.room_lists.extra.addWidget(self.discover_lists_button)
-        self.room_lists.extra.addWidget(
-            note("Every room of a watched room list is on the board, as the list changes.", self)
-        )
         self.search_button.setEnabled(not self.people.locked)
         self.import_button.setEnabled(not self.people.locked)
         self.discover_button.setEnabled(not self.rooms.locked)
         self.discover_lists_button.setEnabled(not self.room_lists.locked)
 
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        for column in (self.people, self.rooms, self.room_lists):
-            columns.addWidget(column, 1)
+        # The lists side by side, their extras below them: the lists line up whatever
+        # each column has underneath.
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        extras = (
+            (self.search_button, self.import_button, self.import_report),
+            (self.discover_button, note(HIDDEN_ROOMS_NOTE, self)),
+            (
+                self.discover_lists_button,
+                note(
+                    "Every room of a watched room list is on the board, as the list changes.", self
+                ),
+            ),
+        )
+        for column, (lst, below) in enumerate(
+            zip((self.people, self.rooms, self.room_lists), extras, strict=True)
+        ):
+            grid.addWidget(lst, 0, column)
+            box = QVBoxLayout()
+            for widget in below:
+                box.addWidget(widget)
+            box.addStretch(1)
+            grid.addLayout(box, 1, column)
+            grid.setColumnStretch(column, 1)
+        grid.setRowStretch(0, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(
             note(
@@ -103,7 +115,7 @@ class WatchPage(QWidget):
                 self,
             )
         )
-        layout.addLayout(columns, 1)
+        layout.addLayout(grid, 1)
         self.dialogs: list[QWidget] = []
 
     # -- CSV -----------------------------------------------------------------------------
