@@ -126,7 +126,7 @@ class DirectorySearchDialog(QDialog):
         self.view.setModel(self.results)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAccessibleName("Directory results")
-        self.view.doubleClicked.connect(lambda _index: self._add())
+        self.view.activated.connect(lambda _index: self._add())  # Enter or double-click
         self.status = QLabel("Type a name to search.", self)
         self.status.setWordWrap(True)
         self.status.setObjectName("pageNote")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from attendant.providers.errors import ProviderError
 from attendant.settings import Settings
+from attendant.ui.settings_fields import EditSession
 from attendant.ui.settings_worker import ProviderAccess, run_in_thread
 
 _CODE = re.compile(r"enter the code\s+(\S+)", re.IGNORECASE)
@@ -86,14 +86,14 @@ class SignInPanel(QWidget):
     def __init__(
         self,
         access: ProviderAccess,
-        settings: Callable[[], Settings],
+        session: EditSession,
         *,
         keys: tuple[str, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._access = access
-        self._settings = settings  # the dialog's copy as it is now
+        self._session = session
         self._busy = False
         self._generation = 0
         self.status: SignInStatus | None = None
@@ -152,14 +152,26 @@ class SignInPanel(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(600)
         self._debounce.timeout.connect(self.refresh)
+        session.changed.connect(self.settings_changed)
+        session.errors_changed.connect(self._set_buttons)
         self._set_buttons()
 
     # -- public --------------------------------------------------------------------------
 
     def settings_changed(self, key: str) -> None:
         """A key of the copy changed; look again if it is one the sign-in depends on."""
-        if key in self._keys or key.startswith("network."):
+        if self._concerns(key):
             self._debounce.start()
+
+    def _concerns(self, key: str) -> bool:
+        return key in self._keys or key.startswith("network.")
+
+    def _settings(self) -> Settings:
+        return self._session.settings
+
+    def fields_invalid(self) -> bool:
+        """A field the sign-in depends on shows an error: the copy is not what is shown."""
+        return any(self._concerns(editor.key) for editor, _ in self._session.errors())
 
     def refresh(self) -> None:
         """Look up who is signed in (off the GUI thread)."""
@@ -262,7 +274,7 @@ class SignInPanel(QWidget):
         self.copy_button.hide()
         assert isinstance(status, SignInStatus)
         self._show(status, self._generation)
-        self._say(f"Signed in as {status.account}." if status.account else "Signed in.")
+        self._say("" if status.account else "Signed in, but the account is not known yet.")
 
     def _signed_out(self, status: object) -> None:
         self._busy = False
@@ -324,7 +336,12 @@ class SignInPanel(QWidget):
         self.progress.setVisible(bool(text))
 
     def _set_buttons(self) -> None:
-        usable = self.status is not None and self.status.problem is None and not self._busy
+        usable = (
+            self.status is not None
+            and self.status.problem is None
+            and not self._busy
+            and not self.fields_invalid()
+        )
         signed_in = self.status is not None and self.status.account is not None
         self.sign_in_button.setEnabled(usable)
         self.code_button.setEnabled(usable)

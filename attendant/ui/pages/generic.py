@@ -61,12 +61,11 @@ class GenericPage(ProviderPage):
                     self,
                 )
             )
-        self.signin = SignInPanel(access, lambda: session.settings, keys=tuple(keys), parent=self)
+        self.signin = SignInPanel(access, session, keys=tuple(keys), parent=self)
         self.signin.hide()  # until the provider says it can sign in
         self._looked = False
         if info.name != "demo":
             self.layout_.addWidget(self.signin)
-            session.changed.connect(self.signin.settings_changed)
         self.layout_.addStretch(1)
 
     def shown(self) -> None:

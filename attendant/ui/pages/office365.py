@@ -65,10 +65,9 @@ def app_registration_fields(
     )
     page.layout_.addWidget(box)
     box, box_layout = group("Sign-in", page)
-    signin = SignInPanel(page.access, lambda: session.settings, keys=sign_in_keys, parent=box)
+    signin = SignInPanel(page.access, session, keys=sign_in_keys, parent=box)
     box_layout.addWidget(signin)
     page.layout_.addWidget(box)
-    session.changed.connect(signin.settings_changed)
     return tenant_id, client_id, signin
 
 
