@@ -9,16 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from test_settings_dialog_support import (  # noqa: F401 - fixtures, by name
+from test_settings_dialog_support import (
     GUID,
     choose,
     click,
-    memory_keyring_fixture,
-    no_keyring_fixture,
+    memory_keyring_fixture,  # noqa: F401 - a fixture, by its name
+    no_keyring_fixture,  # noqa: F401 - a fixture, by its name
     open_dialog,
     retype,
     settings_with,
-    settled_workers_fixture,
+    settled_workers_fixture,  # noqa: F401 - a fixture, by its name
 )
 
 from attendant.providers.base import ProviderInfo
@@ -134,7 +134,8 @@ def test_the_interval_shows_the_load_and_warns_for_exchange_online(qtbot) -> Non
     )
     dialog = open_dialog(qtbot, settings)
     # 232 mailboxes: 3 EWS requests a refresh, 60 refreshes an hour.
-    assert dialog.load_label.text().startswith("180 free/busy requests an hour for 230 people")
+    expected = "180 free/busy requests an hour for 230 people + 2 rooms"
+    assert dialog.load_label.text().startswith(expected)
     assert "at most 100 mailboxes a request, every 60 s" in dialog.load_label.text()
     assert "throttle" not in dialog.interval.message.text()
 
@@ -161,7 +162,8 @@ def test_load_arithmetic() -> None:
     only_lists = estimate_load(
         provider="office365", interval_seconds=59, batch_size=100, people=0, rooms=0, room_lists=1
     )
-    assert only_lists.text.startswith("At least 62 free/busy requests an hour for 0 people")
+    expected = "At least 62 free/busy requests an hour for rooms of 1 room list"
+    assert only_lists.text.startswith(expected)
     assert only_lists.warning is not None
 
 
@@ -176,7 +178,9 @@ def test_locked_keys_are_read_only_and_say_who_manages_them(qtbot, tmp_path: Pat
     )
     page = dialog.pages["exchange"]
     note = f"Managed by IT department, ext. 1234 (machine-wide settings file {site})"
-    assert not dialog.provider.input.isEnabled() and not page.ews_url.input.isEnabled()
+    assert not dialog.provider.input.isEnabled() and page.ews_url.input.isReadOnly()
+    qtbot.keyClicks(page.ews_url.input, "x")  # read-only: still selectable, not editable
+    assert dialog.session.settings.calendar.exchange.ews_url == ""
     assert page.ews_url.message.text().startswith(note)
     assert dialog.provider.message.text().startswith(note)
     assert page.username.input.isEnabled()  # not locked

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from test_settings_dialog_support import (  # noqa: F401 - fixtures, by name
+from test_settings_dialog_support import (
     choose,
     click,
-    memory_keyring_fixture,
+    memory_keyring_fixture,  # noqa: F401 - a fixture, by its name
     registry,
     retype,
-    settled_workers_fixture,
+    settled_workers_fixture,  # noqa: F401 - a fixture, by its name
 )
 
 from attendant.app import SettingsFlow, build_service

@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from test_settings_dialog_support import (  # noqa: F401 - fixtures, by name
+from test_settings_dialog_support import (
     click,
-    no_keyring_fixture,
+    no_keyring_fixture,  # noqa: F401 - a fixture, by its name
     open_dialog,
     retype,
     save_shot,
     settings_with,
-    settled_workers_fixture,
+    settled_workers_fixture,  # noqa: F401 - a fixture, by its name
     step_results,
     wait_for_check,
 )

@@ -16,6 +16,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
@@ -24,6 +25,9 @@ from attendant.providers.registry import ProviderRegistry
 from attendant.settings import Settings, default_settings, with_value
 from attendant.ui.settings_dialog import SettingsDialog
 from attendant.ui.settings_worker import running_workers
+
+#: Dialogs opened by the running test; deleted by Qt after it (see ``settled_workers``).
+_OPENED: list[SettingsDialog] = []
 
 GUID = "0f2c1a6e-7d4b-4e8a-9c3f-2b1d0e9a8c7f"
 TENANT = "4f6c0b9e-2d3a-4c55-9a1e-6b7d8e9f0a1b"
@@ -64,6 +68,13 @@ def settled_workers_fixture(qapp) -> Iterator[None]:
         qapp.processEvents()
         time.sleep(0.01)
     qapp.processEvents()
+    # Qt deletes the dialogs (as WA_DeleteOnClose does in the program), not Python's cycle
+    # collector: collecting a whole live widget tree as cyclic garbage is not safe.
+    for dialog in _OPENED:
+        if shiboken6.isValid(dialog):
+            dialog.close()
+            dialog.deleteLater()
+    _OPENED.clear()
     qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
 
@@ -109,6 +120,7 @@ def open_dialog(qtbot: Any, settings: Settings | None = None, **kwargs: Any) -> 
         settings or default_settings(), kwargs.pop("registry", registry()), **kwargs
     )
     qtbot.addWidget(dialog)
+    _OPENED.append(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
