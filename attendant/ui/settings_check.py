@@ -140,10 +140,10 @@ class CheckPanel(QFrame):
         self.status = QLabel(self)
         self.status.setObjectName("checkStatus")
         self.status.setWordWrap(True)
-        self.cancel_button = QPushButton("&Stop test", self)
+        self.cancel_button = QPushButton("S&top test", self)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
-        self.retry_button = QPushButton("Allow one more &attempt", self)
+        self.retry_button = QPushButton("Allow one more atte&mpt", self)
         self.retry_button.setToolTip(
             "Forget that the server rejected these credentials and test once more (do this "
             "only after the account was unlocked or the password reset)"

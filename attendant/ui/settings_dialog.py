@@ -22,7 +22,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -36,14 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attendant.providers.base import ProviderInfo
 from attendant.providers.registry import ProviderRegistry
 from attendant.settings import SCHEMA, SecretStoreUnavailable, Settings, SettingsError
 from attendant.ui.pages import ProviderPage, build_page
 from attendant.ui.pages.base import group, note
 from attendant.ui.settings_check import CheckPanel
 from attendant.ui.settings_fields import (
-    ChoiceField,
     EditSession,
     FileField,
     add_field,
@@ -51,6 +48,7 @@ from attendant.ui.settings_fields import (
     make_field,
 )
 from attendant.ui.settings_load import estimate_load
+from attendant.ui.settings_provider import ProviderField
 from attendant.ui.settings_style import DIALOG_STYLE
 from attendant.ui.settings_watch import WatchPage
 from attendant.ui.settings_worker import ProviderAccess
@@ -71,31 +69,6 @@ class SettingsOutcome:
 
 #: Saves and applies an outcome; raises SettingsError, SecretStoreUnavailable or OSError.
 Apply = Callable[[SettingsOutcome], None]
-
-
-class ProviderField(ChoiceField):
-    """``calendar.provider``, listing the registry's providers by title."""
-
-    def __init__(self, infos: list[ProviderInfo], session: EditSession, parent: QWidget):
-        self._infos = infos
-        names = {info.name for info in infos}
-        super().__init__(
-            SCHEMA["calendar.provider"],
-            session,
-            title="Provider",
-            where="Calendar",
-            warn=lambda v: (
-                None if v in names else f"The provider {v!r} is not installed on this computer."
-            ),
-            parent=parent,
-        )
-
-    def _make_input(self) -> QWidget:
-        combo = QComboBox(self)
-        for info in self._infos:
-            combo.addItem(info.title, info.name)
-        combo.currentIndexChanged.connect(self._edited)
-        return combo
 
 
 class SettingsDialog(QDialog):

@@ -65,7 +65,7 @@ class WatchPage(QWidget):
         self.rooms = AddressList(
             "watch.rooms", session, self.names, placeholder="room.4@contoso.com", parent=self
         )
-        self.discover_button = QPushButton("&Discover rooms…", self)
+        self.discover_button = QPushButton("Disco&ver rooms…", self)
         self.discover_button.clicked.connect(self.open_discovery)
 
         self.room_lists = AddressList(
