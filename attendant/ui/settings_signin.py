@@ -41,12 +41,9 @@ class SignInStatus:
 
 
 def _signin_of(provider: object) -> Any:
-    """The provider's :class:`MsalSignIn` (``signin``; the Graph provider keeps ``_signin``)."""
-    for name in ("signin", "_signin"):
-        found = getattr(provider, name, None)
-        if found is not None and hasattr(found, "account"):
-            return found
-    return None
+    """The provider's :class:`MsalSignIn` (its ``signin`` attribute), if it has one."""
+    found = getattr(provider, "signin", None)
+    return found if found is not None and hasattr(found, "account") else None
 
 
 def read_status(provider: object) -> SignInStatus:

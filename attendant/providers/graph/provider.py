@@ -97,7 +97,7 @@ class GraphProvider:
 
     def __init__(self, transport: GraphTransport, signin: SignIn) -> None:
         self._transport = transport
-        self._signin = signin
+        self.signin = signin
         self._pool: ThreadPoolExecutor | None = None
         self._room_keys: frozenset[str] = frozenset()
 
@@ -164,7 +164,7 @@ class GraphProvider:
 
     def credential_material(self) -> bytes | None:
         """The signed-in account and its refresh token: a new sign-in lifts a lockout."""
-        return self._signin.credential_material()
+        return self.signin.credential_material()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -188,23 +188,23 @@ class GraphProvider:
     def sign_in(self, *, device_code: bool = False, out: TextIO) -> str:
         """``attendant signin [--device-code]``: sign in and keep the token in the cache."""
         if device_code:
-            return self._signin.sign_in_device_code(out)
+            return self.signin.sign_in_device_code(out)
         out.write("A browser window opens for signing in to Microsoft 365…\n")
         out.flush()
-        return self._signin.sign_in_interactive()
+        return self.signin.sign_in_interactive()
 
     def sign_out(self) -> None:
-        self._signin.sign_out()
+        self.signin.sign_out()
 
     # -- Test Settings -----------------------------------------------------------------
 
     def diagnose(self) -> Iterator[CheckStep]:
-        step = self._authority_step(self._signin.authority_url)
+        step = self._authority_step(self.signin.authority_url)
         yield step
         if step.result is StepResult.FAIL:
             return
         try:
-            token = self._signin.access_token()
+            token = self.signin.access_token()
         except ProviderError as error:
             yield CheckStep("Signed in", StepResult.FAIL, error.message, error.hint, error)
             return
@@ -227,11 +227,11 @@ class GraphProvider:
         return CheckStep("Sign-in authority", StepResult.PASS, f"{authority_url} is reachable")
 
     def _scope_steps(self, token: str) -> Iterator[CheckStep]:
-        account = self._signin.account()
+        account = self.signin.account()
         who = f"as {account}" if account else "with a cached token"
         who += (
             " (token cache encrypted)"
-            if self._signin.cache_encrypted
+            if self.signin.cache_encrypted
             else " (token cache NOT encrypted: a file only this user may read)"
         )
         granted = token_scopes(token)
