@@ -77,7 +77,7 @@ class GuardedProvider:
                 "Credentials rejected by the {} server: {}. Attendant stops using them until "
                 "they change or someone presses 'Retry now'. Likely causes: {}.",
                 self.key,
-                error.message,
+                error.message.rstrip("."),
                 "; ".join(CredentialsRejected.LIKELY_CAUSES),
             )
             raise
