@@ -46,6 +46,17 @@ _NEVER = float("inf")
 _LAST = "\U0010ffff"  # sorts after any text
 
 
+#: Plain words for the per-mailbox errors servers commonly give (the tooltip keeps the
+#: server's own message and code for support).
+ERROR_WORDS = {
+    "ErrorMailRecipientNotFound": "No such mailbox",
+    "ErrorNoFreeBusyAccess": "Calendar not shared with this account",
+    "ErrorFreeBusyGenerationFailed": "The server could not read this calendar",
+    "ErrorProxyRequestProcessingFailed": "The mailbox's server did not answer",
+    "5009": "No such mailbox",
+}
+
+
 def day_span(
     now: datetime, snapshot: Snapshot | None, tz: tzinfo | None
 ) -> tuple[datetime, datetime] | None:
@@ -92,7 +103,8 @@ def now_text(availability: Availability, view: StatusView) -> str:
     """What the mailbox is doing now: the meeting (or busy type) and where, or why unknown."""
     if view.status is Status.UNKNOWN:
         if availability.error is not None:
-            return availability.error.message or availability.error.code
+            error = availability.error
+            return ERROR_WORDS.get(error.code) or error.message or error.code
         if view.current is None:
             return "No data for this time"
     current = view.current
