@@ -25,34 +25,13 @@ from attendant.providers.registry import ProviderRegistry
 from attendant.settings import Settings, default_settings, with_value
 from attendant.ui.settings_dialog import SettingsDialog
 from attendant.ui.settings_worker import running_workers
+from tests.fakes.keyring import MemoryKeyring
 
 #: Dialogs opened by the running test; deleted by Qt after it (see ``settled_workers``).
 _OPENED: list[SettingsDialog] = []
 
 GUID = "0f2c1a6e-7d4b-4e8a-9c3f-2b1d0e9a8c7f"
 TENANT = "4f6c0b9e-2d3a-4c55-9a1e-6b7d8e9f0a1b"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend that keeps passwords in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("no such password") from None
 
 
 @pytest.fixture(name="settled_workers", autouse=True)
