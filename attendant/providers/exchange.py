@@ -54,14 +54,10 @@ class ExchangeProvider:
         timeout_seconds: float = 30.0,
         concurrency: int = DEFAULT_CONCURRENCY,
         zone: tzinfo | None = None,
-        grant_password_auth: bool = True,
     ) -> None:
+        # On-premises Exchange has one way in, a user name and password (Basic or NTLM):
+        # the "Grant Basic/Modern Authentication" choice is Office 365's, not this one's.
         endpoint = require_https(ews_url, "calendar.exchange.ews_url")
-        if not grant_password_auth:
-            raise SettingsInvalid(
-                "Sending a user name and password to Exchange is not granted.",
-                hint='Tick "Grant Basic Authentication" in Settings (it covers Basic and NTLM).',
-            )
         if version not in VERSIONS:
             raise SettingsInvalid(
                 f"calendar.exchange.version {version!r} is not a known Exchange version.",
@@ -106,7 +102,6 @@ class ExchangeProvider:
             password=context.password,
             ca_bundle=settings.network.ca_bundle,
             timeout_seconds=settings.network.timeout_seconds,
-            grant_password_auth=settings.calendar.grant_basic_auth,
         )
 
     # -- credentials -------------------------------------------------------------------

@@ -283,7 +283,8 @@ SCHEMA: dict[str, FieldSpec] = _specs(
     ),
     FieldSpec(
         "calendar.grant_basic_auth", bool, False, "Grant Basic Authentication",
-        "Allow sending a user name and password (Basic or NTLM) to on-premises Exchange.",
+        "Office 365: allow a user name and password (Exchange Online no longer accepts them;"
+        " keep it off). On-premises Exchange always uses its user name and password.",
     ),
     FieldSpec(
         "calendar.grant_modern_auth", bool, True, "Grant Modern Authentication",

@@ -447,7 +447,6 @@ def test_plain_http_is_refused_before_anything_is_sent(ews, ca_file):
         ({"username": " "}, "username is empty"),
         ({"ews_url": ""}, "ews_url is empty"),
         ({"ca_bundle": "/nonexistent/ca.pem"}, "does not exist"),
-        ({"grant_password_auth": False}, "not granted"),
     ],
 )
 def test_settings_are_checked_before_anything_is_sent(ews, ca_file, change, words):
@@ -463,7 +462,6 @@ def test_the_registry_builds_it_from_the_settings(ews, ca_file):
     settings = default_settings()
     for key, value in {
         "calendar.provider": "exchange",
-        "calendar.grant_basic_auth": True,
         "calendar.exchange.ews_url": ews.url,
         "calendar.exchange.username": DEFAULT_USERNAME,
         "network.ca_bundle": str(ca_file),
@@ -570,7 +568,6 @@ def settings_file(tmp_path, ews, ca_file, url: str | None = None) -> str:
 
 [calendar]
 provider = "exchange"
-grant_basic_auth = true
 
 [calendar.exchange]
 ews_url = "{url or ews.url}"

@@ -118,11 +118,10 @@ def test_both_grants_on_office_365_show_the_warning(qtbot) -> None:
     assert (settings.grant_basic_auth, settings.grant_modern_auth) == (True, False)
 
 
-def test_the_same_grant_on_two_pages_shows_one_value(qtbot) -> None:
-    dialog = open_dialog(qtbot, settings_with(calendar__provider="office365"))
-    click(qtbot, dialog.pages["office365"].grant_basic.input)
-    choose(qtbot, dialog.provider.input, "Exchange")
-    assert dialog.pages["exchange"].grant_basic.input.isChecked()
+def test_the_exchange_page_has_no_grant_choice(qtbot) -> None:
+    # On-premises Exchange has only password authentication; the grants are Office 365's.
+    dialog = open_dialog(qtbot, settings_with(calendar__provider="exchange"))
+    assert not hasattr(dialog.pages["exchange"], "grant_basic")
 
 
 def test_the_interval_shows_the_load_and_warns_for_exchange_online(qtbot) -> None:

@@ -72,7 +72,6 @@ def test_ok_saves_the_file_and_the_board_switches(
     retype(qtbot, page.ews_url.input, ews.url)
     retype(qtbot, page.username.input, DEFAULT_USERNAME)
     page.username.input.editingFinished.emit()
-    click(qtbot, page.grant_basic.input)
     qtbot.keyClicks(page.password.edit, DEFAULT_PASSWORD)
     retype(qtbot, dialog.interval.input, "120")
     dialog.tabs.setCurrentIndex(1)
@@ -88,7 +87,6 @@ def test_ok_saves_the_file_and_the_board_switches(
     written = tomllib.loads(paths.config_file.read_text(encoding="utf-8"))
     assert written["calendar"]["provider"] == "exchange"
     assert written["calendar"]["refresh_interval_seconds"] == 120
-    assert written["calendar"]["grant_basic_auth"] is True
     assert written["calendar"]["exchange"] == {
         "ews_url": ews.url,
         "version": "Exchange2013_SP1",

@@ -50,8 +50,6 @@ def fill_exchange(qtbot, dialog, url: str, ca_file: Path, password: str) -> None
     retype(qtbot, page.ews_url.input, url)
     retype(qtbot, page.username.input, DEFAULT_USERNAME)
     page.username.input.editingFinished.emit()
-    if not page.grant_basic.input.isChecked():
-        click(qtbot, page.grant_basic.input)
     qtbot.keyClicks(page.password.edit, password)
     dialog.tabs.setCurrentIndex(2)
     retype(qtbot, dialog.ca_file.input, str(ca_file))

@@ -86,9 +86,6 @@ class ExchangePage(ProviderPage):
         box, box_layout = group("Account", self)
         form = form_layout()
         box_layout.addLayout(form)
-        self.grant_basic = add_field(
-            form, make_field("calendar.grant_basic_auth", session, where=where)
-        )
         self.username = add_field(
             form,
             make_field(
@@ -120,25 +117,13 @@ class ExchangePage(ProviderPage):
         self.username.input.editingFinished.connect(self._username_changed)
         session.changed.connect(self._on_changed)
         self.password.set_username(str(session.get("calendar.exchange.username")))
-        self._update_grant()
 
     def _on_changed(self, key: str) -> None:
-        if key == "calendar.grant_basic_auth":
-            self._update_grant()
-        elif key == "calendar.exchange.username" and not self.username.input.hasFocus():
+        if key == "calendar.exchange.username" and not self.username.input.hasFocus():
             self._username_changed()
 
     def _username_changed(self) -> None:
         self.password.set_username(str(self.session.get("calendar.exchange.username")))
-
-    def _update_grant(self) -> None:
-        granted = bool(self.session.get("calendar.grant_basic_auth"))
-        self.grant_basic.set_warning(
-            None
-            if granted
-            else "Attendant sends the user name and password to Exchange only when this is "
-            "granted (it covers Basic and NTLM)."
-        )
 
     def typed_password(self) -> str | None:
         return self.password.typed()
