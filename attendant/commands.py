@@ -157,7 +157,7 @@ def availability_entry(availability: Availability, at: datetime, window: Window)
 def availability(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     def body(session: _Session) -> int:
         zone = local_zone()
-        at = _parse_instant(args.at, "at", zone) if args.at else local_now()
+        at = _parse_instant(args.at, "at", zone) if args.at else local_now().replace(microsecond=0)
         day = day_window(at)
         start = _parse_instant(args.start, "start", at.tzinfo or zone) if args.start else day.start
         end = _parse_instant(args.end, "end", at.tzinfo or zone) if args.end else day.end
