@@ -322,10 +322,14 @@ class MainWindow(QMainWindow):
         text = self.search.text()
         self.people.proxy.set_search(text)
         self.rooms.proxy.set_search(text)
+        if self._state is not None:
+            self._show_empty_boards(self._state)
 
     def _on_only_free(self, checked: bool) -> None:
         self.people.proxy.set_only_free(checked)
         self.rooms.proxy.set_only_free(checked)
+        if self._state is not None:
+            self._show_empty_boards(self._state)
 
     def _sync_sort_indicators(self, section: int, order: Qt.SortOrder) -> None:
         for panel in (self.people, self.rooms):
@@ -370,6 +374,7 @@ class MainWindow(QMainWindow):
             )
         else:
             self.updated_label.setText("No data yet")
+        self._show_empty_boards(state)
         if state.refreshing:
             self.next_label.setText("Refreshing…")
         elif state.resume_at is not None and state.resume_at > now:
@@ -378,6 +383,20 @@ class MainWindow(QMainWindow):
             self.next_label.setText(f"Next refresh {clock_time(state.next_refresh, self._tz)}")
         else:
             self.next_label.setText("")
+
+    def _show_empty_boards(self, state: RefreshState) -> None:
+        if state.snapshot is None:
+            text = (
+                "Asking the calendar server…"
+                if state.error is None
+                else "No calendar data yet: see the message above."
+            )
+        elif self.search.text().strip() or self.only_free.isChecked():
+            text = "Nobody here matches the search."
+        else:
+            text = "Nothing to show: add people and rooms in Calendar Integration Settings."
+        for panel in (self.people, self.rooms):
+            panel.view.set_empty_text(text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop listening to the feed; the feed itself belongs to whoever made the window."""

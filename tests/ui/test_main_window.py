@@ -297,3 +297,20 @@ def test_apply_style_sets_the_application_icon(qapp) -> None:
     apply_style(qapp)
     assert not qapp.windowIcon().isNull()
     assert qapp.style().name().lower() == "fusion"
+
+
+def test_an_empty_board_says_why(qtbot, clock) -> None:
+    feed = FakeFeed(RefreshState(provider="exchange", health=FeedHealth.STARTING))
+    window = MainWindow(feed, clock=clock, provider_title="Exchange")
+    qtbot.addWidget(window)
+    assert window.people.view.empty_text == "Asking the calendar server…"
+    feed.publish(
+        RefreshState(
+            provider="exchange",
+            health=FeedHealth.BLOCKED,
+            error=FeedError("credentials_rejected", "HTTP 401", "Check the password"),
+        )
+    )
+    assert "see the message above" in window.rooms.view.empty_text
+    image = window.people.view.viewport().grab().toImage()
+    assert image.width() > 0  # the text paints without a Qt warning
