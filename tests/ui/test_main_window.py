@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from attendant.services.state import FeedError, FeedHealth, RefreshState
@@ -314,3 +314,36 @@ def test_an_empty_board_says_why(qtbot, clock) -> None:
     assert "see the message above" in window.rooms.view.empty_text
     image = window.people.view.viewport().grab().toImage()
     assert image.width() > 0  # the text paints without a Qt warning
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_the_rooms_board_repaints_a_moment_after_the_people_board(
+    qtbot, window: MainWindow, clock: FakeClock
+) -> None:
+    # Cirrus is busy until 10:30; at 10:45 it is free. The rooms board paints a frame later
+    # than the people board, but it must paint: a stale room status on screen would mislead.
+    counter = _PaintCounter()
+    window.rooms.view.viewport().installEventFilter(counter)
+    qtbot.wait(50)
+    clock.now = at(10, 45)
+    painted_before = counter.paints
+    window.tick()
+    assert not window.rooms.view.updatesEnabled()  # held back for one frame
+    qtbot.waitUntil(window.rooms.view.updatesEnabled, timeout=1000)
+    qtbot.waitUntil(lambda: counter.paints > painted_before, timeout=1000)
+    row = next(
+        r
+        for r in range(window.rooms.proxy.rowCount())
+        if window.rooms.proxy.index(r, Column.NAME).data() == "Cirrus"
+    )
+    assert window.rooms.proxy.index(row, Column.STATUS).data() == "Free"
