@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -55,13 +55,15 @@ def exchangelib_trusts_ca(
     close_connections()
 
 
-@pytest.fixture
-def make_ews(no_ca_env: None) -> Iterator[Callable[..., FakeEWS]]:
-    """Factory: ``make_ews(**FakeEWS kwargs)`` -> a started server, stopped after the test."""
-    servers: list[FakeEWS] = []
+S = TypeVar("S", FakeEWS, FakeEntraAuthority)
 
-    def factory(**kwargs: Any) -> FakeEWS:
-        server = FakeEWS(**kwargs)
+
+def _started(server_class: Callable[..., S]) -> Iterator[Callable[..., S]]:
+    """A factory of started servers of ``server_class``, all stopped when the test ends."""
+    servers: list[S] = []
+
+    def factory(**kwargs: Any) -> S:
+        server = server_class(**kwargs)
         server.start()
         servers.append(server)
         return server
@@ -69,6 +71,12 @@ def make_ews(no_ca_env: None) -> Iterator[Callable[..., FakeEWS]]:
     yield factory
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def make_ews(no_ca_env: None) -> Iterator[Callable[..., FakeEWS]]:
+    """Factory: ``make_ews(**FakeEWS kwargs)`` -> a started server, stopped after the test."""
+    yield from _started(FakeEWS)
 
 
 @pytest.fixture
@@ -82,17 +90,7 @@ def fake_ews(make_ews: Callable[..., FakeEWS]) -> FakeEWS:
 @pytest.fixture
 def make_entra(no_ca_env: None) -> Iterator[Callable[..., FakeEntraAuthority]]:
     """Factory: ``make_entra(**FakeEntraAuthority kwargs)`` -> a started authority."""
-    servers: list[FakeEntraAuthority] = []
-
-    def factory(**kwargs: Any) -> FakeEntraAuthority:
-        server = FakeEntraAuthority(**kwargs)
-        server.start()
-        servers.append(server)
-        return server
-
-    yield factory
-    for server in servers:
-        server.stop()
+    yield from _started(FakeEntraAuthority)
 
 
 @pytest.fixture
