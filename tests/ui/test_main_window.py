@@ -312,8 +312,23 @@ def test_an_empty_board_says_why(qtbot, clock) -> None:
         )
     )
     assert "see the message above" in window.rooms.view.empty_text
-    image = window.people.view.viewport().grab().toImage()
-    assert image.width() > 0  # the text paints without a Qt warning
+    window.resize(1200, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    viewport = window.people.view.viewport()
+
+    def inked() -> int:
+        image = viewport.grab().toImage()
+        background = image.pixelColor(2, 2)
+        return sum(
+            image.pixelColor(x, y) != background
+            for x in range(0, image.width(), 2)
+            for y in range(0, image.height(), 2)
+        )
+
+    assert inked() > 0  # the words are painted in the middle of the empty board
+    window.people.view.set_empty_text("")
+    assert inked() == 0
 
 
 class _PaintCounter(QObject):
