@@ -39,8 +39,8 @@ from attendant.settings import (
 )
 
 if TYPE_CHECKING:
-    from attendant.ui.main_window import MainWindow
-    from attendant.ui.settings_dialog import SettingsDialog, SettingsOutcome
+    from attendant.ui.settings.dialog import SettingsDialog, SettingsOutcome
+    from attendant.ui.window.main_window import MainWindow
 
 
 @dataclass
@@ -143,7 +143,7 @@ class SettingsFlow:
         return self.loaded is not None and not self.loaded.exists and not self.loaded.site_source
 
     def open_dialog(self, *, first_run: bool = False) -> SettingsDialog:
-        from attendant.ui.settings_dialog import SettingsDialog
+        from attendant.ui.settings.dialog import SettingsDialog
 
         if self.dialog is not None:  # window-modal, so never buried under the window
             self.dialog.activateWindow()
@@ -221,8 +221,8 @@ def run_gui(
     """
     import qasync
 
-    from attendant.ui.main_window import MainWindow
-    from attendant.ui.resources import apply_style
+    from attendant.ui.common.resources import apply_style
+    from attendant.ui.window.main_window import MainWindow
 
     paths = app_paths(config)
     ensure_dirs(paths)

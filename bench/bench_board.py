@@ -31,7 +31,7 @@ from attendant.providers.demo import DemoDirectory, DemoProvider
 from attendant.services.clock import local_now, local_zone
 from attendant.services.refresh import RefreshService
 from attendant.services.state import RefreshState
-from attendant.ui.main_window import MainWindow
+from attendant.ui.window.main_window import MainWindow
 
 FRAME_MS = 16.0
 

@@ -186,4 +186,4 @@ def test_logs_go_to_the_application_log_file(capsys, home: Path):
     _, out, _ = run("paths", "--json", capsys=capsys)
     log = Path(json.loads(out)["log_file"])
     text = log.read_text(encoding="utf-8")
-    assert "| INFO     | attendant.commands | availability: 1 mailboxes from demo" in text
+    assert "| INFO     | attendant.cli.availability | availability: 1 mailboxes from demo" in text

@@ -229,7 +229,7 @@ def test_macos_info_plist_values_load_back():
 
 
 def test_launcher_knows_every_subcommand():
-    from attendant.cli import _parser
+    from attendant.cli.main import _parser
 
     subparsers = next(action for action in _parser()._actions if action.dest == "command")
     assert set(subparsers.choices) == launcher.SUBCOMMANDS

@@ -43,3 +43,16 @@ def test_mypy():
 def test_import_contracts():
     result = _run(_tool("lint-imports"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_over_400_lines():
+    """Small modules named for what they hold (STYLE.md §12): split by responsibility."""
+    too_long = {
+        str(path.relative_to(ROOT)): count
+        for path in sorted((ROOT / "attendant").rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not too_long, f"modules over {MAX_MODULE_LINES} lines: {too_long}"

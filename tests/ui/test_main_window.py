@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from attendant.services.state import FeedError, FeedHealth, RefreshState
-from attendant.ui.board_model import Column
-from attendant.ui.main_window import MainWindow
+from attendant.ui.board.model import Column
+from attendant.ui.window.main_window import MainWindow
 
 UNREACHABLE = FeedError(
     "unreachable", "Exchange server unreachable", "Check the network or the EWS URL."
@@ -292,7 +292,7 @@ def test_a_window_deleted_without_closing_stops_listening(qtbot, clock: FakeCloc
 
 
 def test_apply_style_sets_the_application_icon(qapp) -> None:
-    from attendant.ui.resources import apply_style
+    from attendant.ui.common.resources import apply_style
 
     apply_style(qapp)
     assert not qapp.windowIcon().isNull()

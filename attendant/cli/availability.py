@@ -1,0 +1,144 @@
+"""``attendant availability``: a one-shot free/busy query of addresses or the watch list."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime, tzinfo
+from typing import Any, TextIO
+
+from loguru import logger
+
+from attendant.cli.session import EXIT_OK, Session, dump_json, iso, with_session
+from attendant.domain import Availability, Mailbox, Window, evaluate
+from attendant.providers.base import Resolver
+from attendant.providers.errors import SettingsInvalid
+from attendant.services.clock import day_window, local_now, local_zone
+from attendant.services.setup import effective_watch
+from attendant.services.watch import watched_mailboxes
+
+
+def _parse_instant(text: str, name: str, zone: tzinfo) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise SettingsInvalid(
+            f"--{name} {text!r} is not an ISO 8601 date and time.",
+            hint="Write it like 2026-11-23T10:15:00+01:00.",
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def availability_entry(availability: Availability, at: datetime, window: Window) -> dict[str, Any]:
+    """One entry of ``availability --json`` (INTERFACES.md §1)."""
+    zone = at.tzinfo
+    view = evaluate(availability, at, window.end)
+    clipped = availability.clipped(window)
+    error = availability.error
+    return {
+        "address": availability.mailbox.address,
+        "name": availability.mailbox.name,
+        "status": view.status.value,
+        "until": iso(view.until, zone),
+        "next_free": iso(view.next_free, zone),
+        "events": [
+            {
+                "start": iso(e.start, zone),
+                "end": iso(e.end, zone),
+                "busy_type": e.busy_type.value,
+                "subject": e.subject,
+                "location": e.location,
+            }
+            for e in clipped.events
+        ],
+        "error": None if error is None else {"code": error.code, "message": error.message},
+    }
+
+
+def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    def body(session: Session) -> int:
+        zone = local_zone()
+        at = _parse_instant(args.at, "at", zone) if args.at else local_now().replace(microsecond=0)
+        day = day_window(at)
+        start = _parse_instant(args.start, "start", at.tzinfo or zone) if args.start else day.start
+        end = _parse_instant(args.end, "end", at.tzinfo or zone) if args.end else day.end
+        if end <= start:
+            raise SettingsInvalid("--end must be after --start.")
+        window = Window(start, end)
+        if args.addresses:
+            mailboxes = _mailboxes_for(session, args.addresses)
+        else:
+            watch = effective_watch(session.provider, session.loaded.settings.watch_list())
+            mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch))
+        began = time.monotonic()
+        answers = session.guarded.call(lambda p: p.get_availability(mailboxes, window))
+        logger.info(
+            "availability: {} mailboxes from {} in {:.2f} s ({} with errors)",
+            len(answers),
+            session.provider.name,
+            time.monotonic() - began,
+            sum(1 for a in answers if a.error is not None),
+        )
+        entries = [availability_entry(a, at, window) for a in answers]
+        if args.json:
+            dump_json(
+                {
+                    "provider": session.provider.name,
+                    "at": iso(at, at.tzinfo),
+                    "start": iso(window.start, at.tzinfo),
+                    "end": iso(window.end, at.tzinfo),
+                    "entries": entries,
+                },
+                out,
+            )
+        else:
+            _print_availability(entries, at, out)
+        return EXIT_OK
+
+    return with_session(args, err, body)
+
+
+def _mailboxes_for(session: Session, addresses: list[str]) -> list[Mailbox]:
+    asked: list[Mailbox] = []
+    for address in addresses:
+        try:
+            asked.append(Mailbox(address=address))
+        except ValueError:
+            raise SettingsInvalid(f"{address!r} is not an e-mail address.") from None
+    if isinstance(session.provider, Resolver):
+        known = {
+            m.key: m
+            for m in session.guarded.call(lambda p: p.resolve(addresses))  # type: ignore[attr-defined]
+        }
+        asked = [known.get(m.key, m) for m in asked]
+    return asked
+
+
+_WORDS = {
+    "free": "free",
+    "tentative": "tentative",
+    "busy": "busy",
+    "oof": "out of office",
+    "working_elsewhere": "working elsewhere",
+    "unknown": "unknown",
+}
+
+
+def _hhmm(text: str | None) -> str:
+    return datetime.fromisoformat(text).strftime("%H:%M") if text else ""
+
+
+def _print_availability(entries: list[dict[str, Any]], at: datetime, out: TextIO) -> None:
+    out.write(f"Availability at {at.strftime('%Y-%m-%d %H:%M %Z').strip()}\n")
+    width = max((len(e["name"] or e["address"]) for e in entries), default=10)
+    for entry in entries:
+        label = entry["name"] or entry["address"]
+        status = _WORDS[entry["status"]]
+        line = f"  {label:<{width}}  {status:<17}"
+        if entry["until"]:
+            line += f" until {_hhmm(entry['until'])}"
+        if entry["next_free"] and entry["status"] != "free":
+            line += f"  next free {_hhmm(entry['next_free'])}"
+        if entry["error"]:
+            line += f"  ({entry['error']['code']}: {entry['error']['message']})"
+        out.write(line.rstrip() + "\n")

@@ -1,0 +1,132 @@
+"""Search-as-you-type, people or rooms, and "only free" over a :class:`BoardModel`.
+
+With thousands of rows the cost of a proxy is the Python call per row, so the filter decides
+every row at once with one list comprehension over the board's cached search texts and keeps
+the answers until the words, the kind, the board's rows or (for "only free") its statuses
+change; ``filterAcceptsRow`` then only looks the answer up. Sorting is the board's own job
+(:meth:`BoardModel.sort`): this proxy forwards a header click there and keeps the board's
+order, because a Python ``lessThan`` per comparison costs a tenth of a second at 5,000 rows.
+Dynamic re-filtering is off: a refresh arrives as one ``dataChanged`` over every row, and only
+"only free" can change which rows pass, which is redone once the board has evaluated them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from attendant.domain import MailboxKind, Status
+from attendant.ui.board.model import SORT_ROLE, BoardModel
+
+
+class BoardFilter(QSortFilterProxyModel):
+    """One board's view of the shared model: a kind, a search and an optional "only free"."""
+
+    def __init__(
+        self,
+        board: BoardModel,
+        kind: MailboxKind | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._board = board
+        self._kind = kind
+        self._words: tuple[str, ...] = ()
+        self._only_free = False
+        self._accepted: list[bool] | None = None
+        self._accepted_key: tuple[int, int] = (-1, -1)
+        self._status_generation = 0
+        self.setDynamicSortFilter(False)
+        self.setSortRole(SORT_ROLE)
+        self.setSourceModel(board)
+        board.evaluated.connect(self._on_board_evaluated)
+
+    @property
+    def board(self) -> BoardModel:
+        return self._board
+
+    @property
+    def kind(self) -> MailboxKind | None:
+        return self._kind
+
+    @property
+    def search(self) -> str:
+        return " ".join(self._words)
+
+    @property
+    def only_free(self) -> bool:
+        return self._only_free
+
+    def set_search(self, text: str) -> None:
+        """Keep rows whose name, address or department contain every word of ``text``."""
+        words = tuple(dict.fromkeys(text.casefold().split()))
+        if words != self._words:
+            self._change_filter(lambda: setattr(self, "_words", words))
+
+    def set_kind(self, kind: MailboxKind | None) -> None:
+        if kind is not self._kind:
+            self._change_filter(lambda: setattr(self, "_kind", kind))
+
+    def set_only_free(self, only_free: bool) -> None:
+        if only_free != self._only_free:
+            self._change_filter(lambda: setattr(self, "_only_free", only_free))
+
+    # -- QSortFilterProxyModel -----------------------------------------------------------
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        accepted = self._accepted
+        key = (self._board.layout_generation, self._status_generation if self._only_free else 0)
+        if accepted is None or self._accepted_key != key:
+            accepted = self._accepted = self._decide_all()
+            self._accepted_key = key
+        return source_row < len(accepted) and accepted[source_row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._board.sort(column, order)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _decide_all(self) -> list[bool]:
+        board = self._board
+        kind = self._kind
+        words = self._words
+        rows = range(board.rowCount())
+        kinds = board.kinds()
+        accepted = [True] * len(kinds) if kind is None else [k is kind for k in kinds]
+        if words:
+            texts = board.search_texts()
+            accepted = [
+                ok and all(w in text for w in words)
+                for ok, text in zip(accepted, texts, strict=True)
+            ]
+        if self._only_free:
+            accepted = [
+                ok and board.view(row).status is Status.FREE
+                for row, ok in zip(rows, accepted, strict=True)
+            ]
+        return accepted
+
+    def _change_filter(self, apply: Callable[[], None]) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
+            self.beginFilterChange()
+            apply()
+            self._accepted = None
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            apply()
+            self._accepted = None
+            self.invalidateRowsFilter()
+
+    def _on_board_evaluated(self) -> None:
+        self._status_generation += 1
+        if self._only_free:
+            self._change_filter(lambda: None)

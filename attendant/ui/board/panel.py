@@ -1,0 +1,271 @@
+"""One board ("People" or "Rooms"): a title with live counts, the table, the current row's details.
+
+Both panels share one :class:`BoardModel`; each has its own :class:`BoardFilter`. The table is
+tuned for a long day of glancing and for the keyboard: compact fixed-height rows, alternating
+colours, whole-row selection, Home/End to the first/last row, Ctrl+C to copy who it is.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from attendant.domain import Availability, MailboxKind, Status
+from attendant.ui.board.filtering import BoardFilter
+from attendant.ui.board.model import DOMAIN_ROLE, BoardModel, Column
+from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
+from attendant.ui.common.status_style import STATUS_COLOURS, STATUS_COUNT_WORDS, STATUS_RANK
+
+ROW_HEIGHT = 26
+
+#: Initial column widths in pixels (the "Today" column takes the rest).
+COLUMN_WIDTHS: dict[Column, int] = {
+    Column.NAME: 165,
+    Column.STATUS: 178,
+    Column.UNTIL: 66,
+    Column.NEXT_FREE: 80,
+    Column.NOW: 170,
+}
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Keeps the status word in its colour on the selected row too."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        if isinstance(brush, QBrush):
+            option.palette.setBrush(QPalette.ColorRole.HighlightedText, brush)
+
+
+class BoardView(QTableView):
+    """A table of one kind of mailbox, driven from the keyboard."""
+
+    #: Said in the middle of an empty board, so that empty never looks like "nobody".
+    empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        if text != self.empty_text:
+            self.empty_text = text
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty_text and (model is None or model.rowCount() == 0):
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(16, 16, -16, -16)
+            painter.drawText(
+                area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text
+            )
+            painter.end()
+
+    def moveCursor(
+        self, cursor_action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        # Rows are selected whole, so Home/End mean the first/last row, not column.
+        if cursor_action in (
+            QAbstractItemView.CursorAction.MoveHome,
+            QAbstractItemView.CursorAction.MoveEnd,
+        ):
+            modifiers = modifiers | Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(cursor_action, modifiers)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            availability = self.currentIndex().data(DOMAIN_ROLE)
+            if isinstance(availability, Availability):
+                clipboard = QGuiApplication.clipboard()
+                clipboard.setText(_identity_line(availability))
+            return
+        super().keyPressEvent(event)
+
+
+def _identity_line(availability: Availability) -> str:
+    mailbox = availability.mailbox
+    parts = [f"{mailbox.display_name} <{mailbox.address}>"]
+    if mailbox.phone:
+        parts.append(mailbox.phone)
+    return ", ".join(parts)
+
+
+def _details_line(availability: Availability) -> str:
+    mailbox = availability.mailbox
+    parts = [mailbox.display_name]
+    if mailbox.kind is MailboxKind.ROOM:
+        if mailbox.capacity:
+            parts.append(f"{mailbox.capacity} seats")
+        if mailbox.location:
+            parts.append(mailbox.location)
+    elif mailbox.department:
+        parts.append(mailbox.department)
+    if mailbox.phone:
+        parts.append(f"☎ {mailbox.phone}")
+    parts.append(mailbox.address)
+    return "  ·  ".join(parts)
+
+
+class BoardPanel(QWidget):
+    """Title and counts, the board, and a line with the selected row's particulars."""
+
+    def __init__(
+        self,
+        title: str,
+        board: BoardModel,
+        kind: MailboxKind,
+        *,
+        nouns: tuple[str, str],
+        hidden_columns: tuple[Column, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._board = board
+        self._kind = kind
+        self._nouns = nouns
+        self.proxy = BoardFilter(board, kind, self)
+        self.title = QLabel(title, self)
+        self.title.setObjectName("boardTitle")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("boardSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self._summary_plain = ""
+        self.details = QLabel(self)
+        self.details.setObjectName("boardDetails")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view = BoardView(self)
+        self.view.setObjectName(f"{kind.value}Board")
+        self.view.setAccessibleName(title)
+        self._configure_view(hidden_columns)
+        self.title.setBuddy(self.view)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(2, 0, 2, 0)
+        header.setSpacing(12)
+        header.addWidget(self.title)
+        header.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.details)
+
+        board.evaluated.connect(self.update_summary)
+        board.modelReset.connect(self.update_summary)
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self.update_summary)
+        self.proxy.dataChanged.connect(self._update_details)
+        selection = self.view.selectionModel()
+        selection.currentRowChanged.connect(self._update_details)
+        self.update_summary()
+        self._update_details()
+
+    @property
+    def summary_text(self) -> str:
+        """The counts as plain text, e.g. ``12 free · 20 busy · 3 out of office``."""
+        return self._summary_plain
+
+    def focus_board(self) -> None:
+        """Give the board the keyboard, on its current row or else its first."""
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.view.currentIndex().isValid() and self.proxy.rowCount() > 0:
+            self.view.setCurrentIndex(self.proxy.index(0, Column.NAME))
+
+    def update_summary(self) -> None:
+        board = self._board
+        total = board.total(self._kind)
+        shown = self.proxy.rowCount()
+        singular, plural = self._nouns
+        if board.rowCount() == 0 or (total == 0 and not board.is_evaluated()):
+            plain = rich = ""
+        elif total == 0:
+            plain = rich = f"No {plural} watched"
+        else:
+            counts = board.counts(self._kind)
+            plain_parts: list[str] = []
+            rich_parts: list[str] = []
+            for status in sorted(counts, key=STATUS_RANK.__getitem__):
+                words = f"{counts[status]} {STATUS_COUNT_WORDS[status]}"
+                plain_parts.append(words)
+                dot = f"<span style='color:{STATUS_COLOURS[status]}'>●</span>"
+                weight = "font-weight:600;" if status is Status.FREE else ""
+                rich_parts.append(f"{dot}&nbsp;<span style='{weight}'>{escape(words)}</span>")
+            plain = " · ".join(plain_parts)
+            rich = " &nbsp;·&nbsp; ".join(rich_parts)
+            if shown != total:
+                noun = singular if total == 1 else plural
+                plain += f" — showing {shown} of {total} {noun}"
+                rich += f" &nbsp;—&nbsp; showing {shown} of {total} {escape(noun)}"
+        self._summary_plain = plain
+        self.summary.setText(rich)
+
+    def _configure_view(self, hidden_columns: tuple[Column, ...]) -> None:
+        view = self.view
+        view.setHorizontalHeader(TimelineHeader(self._board, Column.TODAY, view))
+        view.setModel(self.proxy)
+        view.setItemDelegateForColumn(Column.TODAY, TimelineDelegate(self._board, view))
+        view.setItemDelegateForColumn(Column.STATUS, StatusDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setTabKeyNavigation(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        rows = view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(ROW_HEIGHT)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        columns = view.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns.setMinimumSectionSize(48)
+        for column, width in COLUMN_WIDTHS.items():
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            view.setColumnWidth(column, width)
+        columns.setSectionResizeMode(Column.TODAY, QHeaderView.ResizeMode.Stretch)
+        for column in hidden_columns:
+            view.setColumnHidden(column, True)
+        columns.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+
+    def _update_details(self, *_: QModelIndex | QPersistentModelIndex) -> None:
+        availability = self.view.currentIndex().data(DOMAIN_ROLE)
+        if isinstance(availability, Availability):
+            self.details.setText(_details_line(availability))
+        else:
+            self.details.setText("")

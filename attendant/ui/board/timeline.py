@@ -1,0 +1,237 @@
+"""The "Today" column: a row's day as a strip of blocks, with hour ticks and a line at now.
+
+The header above the column writes the hours at the same positions as the ticks.
+
+Blocks are told apart by pattern as well as colour (busy solid, tentative hatched, working
+elsewhere dotted, out of office cross-hatched, no data grey stipple), so the strip still reads
+in greyscale. The part of the day already gone is washed out, and the dark vertical line is
+"now". Painting runs for every visible row on every repaint, so pens and brushes are made once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from attendant.domain import Availability, BusyType
+from attendant.ui.board.model import DOMAIN_ROLE, BoardModel
+from attendant.ui.common.status_style import BUSY_TYPE_FILLS
+
+#: The colour of the "now" line (tests look for it).
+NOW_COLOUR = QColor("#1f2329")
+
+_PATTERNS: dict[BusyType, Qt.BrushStyle] = {
+    BusyType.BUSY: Qt.BrushStyle.SolidPattern,
+    BusyType.TENTATIVE: Qt.BrushStyle.BDiagPattern,
+    BusyType.OOF: Qt.BrushStyle.DiagCrossPattern,
+    BusyType.WORKING_ELSEWHERE: Qt.BrushStyle.Dense4Pattern,
+    BusyType.NO_DATA: Qt.BrushStyle.Dense6Pattern,
+}
+
+#: Paint weaker events first so the strongest one is on top where they overlap.
+_PAINT_ORDER: dict[BusyType, int] = {
+    BusyType.NO_DATA: 0,
+    BusyType.WORKING_ELSEWHERE: 1,
+    BusyType.TENTATIVE: 2,
+    BusyType.BUSY: 3,
+    BusyType.OOF: 4,
+}
+
+
+def track_rect(cell: QRect) -> QRectF:
+    """Where the strip is drawn inside a cell."""
+    margin_y = max(4, cell.height() // 4)
+    return QRectF(cell).adjusted(8, margin_y, -8, -margin_y)
+
+
+def x_at(track: QRectF, start: datetime, end: datetime, instant: datetime) -> float:
+    """The x coordinate of ``instant`` on a strip showing ``[start, end)``."""
+    span = (end - start).total_seconds()
+    fraction = (instant - start).total_seconds() / span if span > 0 else 0.0
+    return track.left() + min(1.0, max(0.0, fraction)) * track.width()
+
+
+def whole_hours(start: datetime, end: datetime) -> list[datetime]:
+    """Every full hour in ``[start, end]``."""
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    if hour < start:
+        hour += timedelta(hours=1)
+    hours = []
+    while hour <= end:
+        hours.append(hour)
+        hour += timedelta(hours=1)
+    return hours
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    """Paints the "Today" cell of a :class:`BoardModel` row (through any proxy)."""
+
+    def __init__(self, board: BoardModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._board = board
+        self._track_brush = QBrush(QColor("#e6e9ee"))
+        self._track_pen = QPen(QColor("#d5dae1"), 1)
+        self._past_brush = QBrush(QColor(255, 255, 255, 130))
+        self._tick_pen = QPen(QColor("#aab1ba"), 1)
+        self._noon_pen = QPen(QColor("#7d8590"), 1)
+        self._now_brush = QBrush(NOW_COLOUR)
+        self._block_brushes: dict[BusyType, QBrush] = {}
+        self._block_pens: dict[BusyType, QPen] = {}
+        self._block_backs: dict[BusyType, QBrush] = {}
+        for busy_type, pattern in _PATTERNS.items():
+            colour = QColor(BUSY_TYPE_FILLS[busy_type])
+            self._block_brushes[busy_type] = QBrush(colour, pattern)
+            self._block_pens[busy_type] = QPen(colour.darker(115), 1)
+            back = QColor(colour)
+            back.setAlpha(70 if pattern is not Qt.BrushStyle.SolidPattern else 0)
+            self._block_backs[busy_type] = QBrush(back)
+        self._error_brush = QBrush(QColor("#b7bcc3"), Qt.BrushStyle.Dense6Pattern)
+        self._ticks_key: tuple[float, float, datetime, datetime] | None = None
+        self._ticks: list[tuple[int, bool]] = []
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(240, 26)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        span = self._board.timeline_range()
+        availability = index.data(DOMAIN_ROLE)
+        if span is None or not isinstance(availability, Availability):
+            return
+        painter.save()
+        try:
+            self._paint_strip(painter, track_rect(option.rect), span, availability)
+        finally:
+            painter.restore()
+
+    def _paint_strip(
+        self,
+        painter: QPainter,
+        track: QRectF,
+        span: tuple[datetime, datetime],
+        availability: Availability,
+    ) -> None:
+        start, end = span
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(self._track_pen)
+        painter.setBrush(self._track_brush)
+        painter.drawRect(track)
+        if availability.error is not None:
+            painter.fillRect(track, self._error_brush)
+        else:
+            events = sorted(
+                (e for e in availability.events if e.busy_type in _PATTERNS),
+                key=lambda e: _PAINT_ORDER[e.busy_type],
+            )
+            for event in events:
+                if event.end <= start or event.start >= end:
+                    continue
+                left = x_at(track, start, end, event.start)
+                right = max(left + 2.0, x_at(track, start, end, event.end))
+                block = QRectF(left, track.top(), right - left, track.height())
+                busy_type = event.busy_type
+                painter.fillRect(block, self._block_backs[busy_type])
+                painter.setPen(self._block_pens[busy_type])
+                painter.setBrush(self._block_brushes[busy_type])
+                painter.drawRect(block.adjusted(0, 0, -1, -1))
+        self._paint_ticks(painter, track, start, end)
+        now = self._board.now
+        if start <= now <= end:
+            x = x_at(track, start, end, now)
+            painter.fillRect(
+                QRectF(track.left(), track.top(), x - track.left(), track.height()),
+                self._past_brush,
+            )
+            painter.fillRect(
+                QRectF(round(x) - 1, track.top() - 3, 2, track.height() + 6), self._now_brush
+            )
+
+    def _paint_ticks(
+        self, painter: QPainter, track: QRectF, start: datetime, end: datetime
+    ) -> None:
+        key = (track.left(), track.width(), start, end)
+        if self._ticks_key != key:  # every row of a column shares them: work them out once
+            self._ticks_key = key
+            self._ticks = [
+                (round(x_at(track, start, end, hour)), hour.hour == 12)
+                for hour in whole_hours(start, end)
+            ]
+        bottom = round(track.bottom())
+        painter.setPen(self._tick_pen)
+        for x, noon in self._ticks:
+            if not noon:
+                painter.drawLine(x, bottom - 3, x, bottom)
+        painter.setPen(self._noon_pen)
+        for x, noon in self._ticks:
+            if noon:
+                painter.drawLine(x, bottom - 5, x, bottom)
+
+
+class TimelineHeader(QHeaderView):
+    """The board's column header, with the hours written above the "Today" strips."""
+
+    def __init__(self, board: BoardModel, column: int, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)  # what QTableView does for the header it makes itself
+        self._board = board
+        self._column = column
+        self._hour_pen = QPen(QColor("#5f6873"))
+        self._hour_font = QFont()
+        self._hour_font.setPointSizeF(max(6.5, self._hour_font.pointSizeF() * 0.85))
+        board.headerDataChanged.connect(self._on_header_changed)
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical_index: int) -> None:
+        super().paintSection(painter, rect, logical_index)
+        span = self._board.timeline_range()
+        if logical_index != self._column or span is None or not rect.isValid():
+            return
+        painter.save()
+        try:
+            self._paint_hours(painter, rect, span)
+        finally:
+            painter.restore()
+
+    def _paint_hours(self, painter: QPainter, rect: QRect, span: tuple[datetime, datetime]) -> None:
+        start, end = span
+        track = track_rect(rect)
+        metrics = QFontMetrics(self._hour_font)
+        title = self.model().headerData(self._column, Qt.Orientation.Horizontal) or ""
+        taken = rect.left() + 8 + QFontMetrics(self.font()).horizontalAdvance(f"{title}") + 12
+        hours = max(1.0, (end - start).total_seconds() / 3600)
+        label_width = metrics.horizontalAdvance("00") + 10
+        step = next((s for s in (1, 2, 3, 4, 6) if track.width() * s / hours >= label_width), 12)
+        painter.setFont(self._hour_font)
+        painter.setPen(self._hour_pen)
+        for hour in whole_hours(start, end):
+            if hour.hour % step == 0:
+                x = x_at(track, start, end, hour)
+                text = f"{hour.hour}"
+                half = metrics.horizontalAdvance(text) / 2
+                if x - half >= taken and x + half <= rect.right():
+                    box = QRectF(x - half - 2, rect.top(), 2 * half + 4, rect.height())
+                    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _on_header_changed(self, orientation: Qt.Orientation, first: int, last: int) -> None:
+        if orientation == Qt.Orientation.Horizontal and first <= self._column <= last:
+            self.viewport().update()

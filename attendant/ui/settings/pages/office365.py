@@ -1,0 +1,137 @@
+"""Office 365 (Exchange Online through EWS): the grants, the app registration, and sign-in.
+
+As the UCX Suite guide describes it: Grant Basic Authentication, Grant Modern Authentication
+with the Directory (tenant) ID and Application (client) ID of the app registration, and a
+warning when both are granted. Exchange Online no longer accepts Basic authentication, so the
+page says so and the provider signs in with OAuth 2.0 only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from attendant.providers.base import ProviderInfo
+from attendant.ui.settings.fields import (
+    EditSession,
+    FieldEditor,
+    add_field,
+    form_layout,
+    make_field,
+)
+from attendant.ui.settings.pages.base import ProviderPage, group, note
+from attendant.ui.settings.pages.exchange import ews_url_warning
+from attendant.ui.settings.signin import SignInPanel
+from attendant.ui.settings.worker import ProviderAccess
+
+BOTH_GRANTS_WARNING = (
+    "Both Basic and Modern Authentication are granted. Exchange Online no longer accepts "
+    "Basic authentication, so only the OAuth 2.0 sign-in is used; untick Grant Basic "
+    "Authentication (strongly recommended)."
+)
+NO_BASIC_NOTE = (
+    "Exchange Online stopped accepting Basic authentication (user name and password) in "
+    "2022-2023: Attendant never sends a password to Office 365."
+)
+NO_MODERN_WARNING = (
+    "Office 365 needs Modern Authentication: without it Attendant cannot read any calendar."
+)
+
+
+def app_registration_fields(
+    page: ProviderPage, section: str, *, sign_in_keys: tuple[str, ...]
+) -> tuple[FieldEditor, FieldEditor, SignInPanel]:
+    """The tenant and client ID fields and the sign-in panel, shared with the Graph page."""
+    session = page.session
+    box, box_layout = group("App registration (Entra ID)", page)
+    form = form_layout()
+    box_layout.addLayout(form)
+    tenant_id = add_field(
+        form,
+        make_field(
+            f"{section}.tenant_id",
+            session,
+            where=page.where,
+            placeholder="00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com",
+        ),
+    )
+    client_id = add_field(
+        form,
+        make_field(
+            f"{section}.client_id",
+            session,
+            where=page.where,
+            placeholder="00000000-0000-0000-0000-000000000000",
+        ),
+    )
+    page.layout_.addWidget(box)
+    box, box_layout = group("Sign-in", page)
+    signin = SignInPanel(page.access, session, keys=sign_in_keys, parent=box)
+    box_layout.addWidget(signin)
+    page.layout_.addWidget(box)
+    return tenant_id, client_id, signin
+
+
+class Office365Page(ProviderPage):
+    """Grants, tenant and client IDs, sign-in; the authority and EWS URL are advanced."""
+
+    def __init__(
+        self,
+        info: ProviderInfo,
+        session: EditSession,
+        access: ProviderAccess,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(info, session, access, parent)
+        where = self.where
+        self.layout_.addWidget(note(info.description, self))
+        box, box_layout = group("Authentication", self)
+        form = form_layout()
+        box_layout.addLayout(form)
+        self.grant_basic = add_field(
+            form, make_field("calendar.grant_basic_auth", session, where=where)
+        )
+        self.grant_modern = add_field(
+            form, make_field("calendar.grant_modern_auth", session, where=where)
+        )
+        box_layout.addWidget(note(NO_BASIC_NOTE, box))
+        self.both_warning = note(BOTH_GRANTS_WARNING, box, name="fieldWarning")
+        box_layout.addWidget(self.both_warning)
+        self.layout_.addWidget(box)
+        keys = (
+            "calendar.office365.tenant_id",
+            "calendar.office365.client_id",
+            "calendar.office365.authority",
+            "calendar.office365.ews_url",
+            "calendar.grant_modern_auth",
+        )
+        self.tenant_id, self.client_id, self.signin = app_registration_fields(
+            self, "calendar.office365", sign_in_keys=keys
+        )
+        self.layout_.addStretch(1)
+
+        self.advanced, advanced_layout = group("Exchange Online (EWS)", self)
+        form = form_layout()
+        advanced_layout.addLayout(form)
+        self.authority = add_field(
+            form, make_field("calendar.office365.authority", session, where=where)
+        )
+        self.ews_url = add_field(
+            form,
+            make_field("calendar.office365.ews_url", session, where=where, warn=ews_url_warning),
+        )
+        session.changed.connect(self._on_changed)
+        self._update_grants()
+
+    def _on_changed(self, key: str) -> None:
+        if key in ("calendar.grant_basic_auth", "calendar.grant_modern_auth"):
+            self._update_grants()
+
+    def _update_grants(self) -> None:
+        basic = bool(self.session.get("calendar.grant_basic_auth"))
+        modern = bool(self.session.get("calendar.grant_modern_auth"))
+        self.both_warning.setVisible(basic and modern)
+        self.grant_modern.set_warning(None if modern else NO_MODERN_WARNING)
+
+    def shown(self) -> None:
+        if self.signin.status is None:
+            self.signin.refresh()
