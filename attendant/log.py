@@ -4,6 +4,10 @@ Everything ends up in ``ApplicationLogFile.txt``: our own loguru calls, the stan
 ``logging`` records of exchangelib, msal, urllib3 and friends (routed in by an intercepting
 handler on the root logger), and unhandled exceptions (:func:`install_excepthook`).
 
+Every event is one block of lines that each start with time, level and component: a kept
+traceback is folded (:func:`fold_lines`), identical failures are counted rather than
+repeated, and noise that is true for the whole run is said :func:`once`.
+
 Secrets are redacted at the sinks, after formatting, so one place covers our messages,
 exception texts and tracebacks, and whatever a library decides to log. Tracebacks are
 written without variable values (``diagnose=False``) because those could hold a password.
@@ -17,16 +21,16 @@ from __future__ import annotations
 import contextlib
 import inspect
 import logging
-import os
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from attendant.log_sink import RepeatCounter, RotatingFileSink, fold_lines
 from attendant.redaction import REDACTED, redact, register_secret
 
 if TYPE_CHECKING:
@@ -34,8 +38,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REDACTED",
+    "RotatingFileSink",
     "configure_logging",
+    "fold_lines",
     "install_excepthook",
+    "once",
     "redact",
     "register_secret",
     "shutdown_logging",
@@ -46,83 +53,22 @@ __all__ = [
 # Sinks
 
 
-class RotatingFileSink:
-    """A loguru sink writing redacted text to a file that rotates by size.
+class _FileWriter:
+    """The file sink: redacts, folds each event into greppable lines, counts repeats."""
 
-    Rotation renames ``name`` to ``name.1``, ``name.1`` to ``name.2`` … and deletes what
-    would become ``name.<backups + 1>``. The size is taken from the file itself, and a file
-    renamed away by another Attendant process is noticed and reopened, so a GUI and a
-    command sharing the log still rotate it. A failed rotation (on Windows, while another
-    process has the file open) is tried again at the next line; logging goes on meanwhile.
-    """
+    def __init__(self, sink: RotatingFileSink) -> None:
+        self.sink = sink
+        self.repeats = RepeatCounter(sink)
 
-    def __init__(self, path: Path, *, max_bytes: int, backups: int) -> None:
-        if max_bytes <= 0:
-            raise ValueError("max_bytes must be positive")
-        if backups < 0:
-            raise ValueError("backups must not be negative")
-        self.path = path
-        self._max_bytes = max_bytes
-        self._backups = backups
-        self._lock = threading.Lock()
-        self._file: BinaryIO | None = None
-
-    def __call__(self, message: str) -> None:
-        text = redact(str(message)).replace("\n", os.linesep)
-        data = text.encode("utf-8", "backslashreplace")
-        with self._lock:
-            file = self._current()
-            size = os.fstat(file.fileno()).st_size
-            if size > 0 and size + len(data) > self._max_bytes:
-                file = self._rotate(file)
-            file.write(data)
-            file.flush()
-
-    def open(self) -> None:
-        """Create the folder and the file now rather than at the first line."""
-        with self._lock:
-            self._current()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
-
-    def _current(self) -> BinaryIO:
-        file = self._file
-        if file is not None:
-            try:
-                if os.path.samestat(os.fstat(file.fileno()), self.path.stat()):
-                    return file
-            except OSError:
-                pass  # deleted or renamed away: reopen under the name
-            file.close()
-        return self._open()
-
-    def _open(self) -> BinaryIO:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._file = self.path.open("ab")
-        return self._file
-
-    def _rotate(self, file: BinaryIO) -> BinaryIO:
-        file.close()
-        self._file = None
-        try:
-            if self._backups == 0:
-                self.path.unlink(missing_ok=True)
-            else:
-                self._backup(self._backups).unlink(missing_ok=True)
-                for index in range(self._backups - 1, 0, -1):
-                    if self._backup(index).exists():
-                        self._backup(index).replace(self._backup(index + 1))
-                self.path.replace(self._backup(1))
-        except OSError:
-            pass  # keep appending to the current file; the next line tries again
-        return self._open()
-
-    def _backup(self, index: int) -> Path:
-        return self.path.with_name(f"{self.path.name}.{index}")
+    def __call__(self, message: Any) -> None:
+        record = message.record
+        self.repeats.event(
+            record["level"].name,
+            record["level"].no,
+            _component(record),
+            redact(record["message"]),
+            fold_lines(redact(str(message))),
+        )
 
 
 def _stderr_sink(message: str) -> None:
@@ -233,7 +179,7 @@ class _State:
 
     def __init__(self) -> None:
         self.handler_ids: list[int] = []
-        self.file_sink: RotatingFileSink | None = None
+        self.file_sink: _FileWriter | None = None
         self.intercept: _InterceptHandler | None = None
         self.saved_levels: dict[str, int] = {}
         self.saved_hooks: tuple[_ExceptHook, _ThreadExceptHook] | None = None
@@ -272,12 +218,15 @@ def configure_logging(
 
     with _state_lock:
         _remove_sinks()
+        with _once_lock:
+            _once_seen.clear()  # a new run: its noise is worth saying once again
         # loguru's default stderr handler would bypass redaction; it is gone already (or
         # was never added, as when there is no stderr) after the first call.
         with contextlib.suppress(ValueError):
             logger.remove(0)
         sink = RotatingFileSink(Path(log_file), max_bytes=max_bytes, backups=backups)
-        _state.file_sink = sink
+        writer = _FileWriter(sink)
+        _state.file_sink = writer
         # Create the file now, so that it is there when support asks for it even if
         # nothing was worth logging. A folder we cannot write must not stop the program:
         # the sink tries again at every line, and loguru reports its failures on stderr.
@@ -290,7 +239,7 @@ def configure_logging(
             "diagnose": False,  # variable values in tracebacks could be secrets
         }
         _state.handler_ids.append(
-            logger.add(sink, format=_file_format, filter=file_filter, **options)
+            logger.add(writer, format=_file_format, filter=file_filter, **options)
         )
         if console is not False and sys.stderr is not None:
             _state.handler_ids.append(
@@ -324,7 +273,9 @@ def _remove_sinks() -> None:
             logger.remove(handler_id)
     _state.handler_ids.clear()
     if _state.file_sink is not None:
-        _state.file_sink.close()
+        with contextlib.suppress(OSError):
+            _state.file_sink.repeats.flush()
+        _state.file_sink.sink.close()
         _state.file_sink = None
     root = logging.getLogger()
     if _state.intercept is not None:
@@ -333,6 +284,28 @@ def _remove_sinks() -> None:
     for name, saved in _state.saved_levels.items():
         logging.getLogger(name or None).setLevel(saved)
     _state.saved_levels.clear()
+
+
+# ---------------------------------------------------------------------------------------
+# Noise, once per run
+
+_once_seen: set[str] = set()
+_once_lock = threading.Lock()
+
+
+def once(key: str) -> bool:
+    """True the first time ``key`` is asked for in this run (since
+    :func:`configure_logging`), False after.
+
+    For a warning that is true for the whole run (no keyring, an unencrypted token cache)
+    but would otherwise be written every time a provider or a cache is opened:
+    ``if once("token-cache-unencrypted"): logger.warning(...)``.
+    """
+    with _once_lock:
+        if key in _once_seen:
+            return False
+        _once_seen.add(key)
+        return True
 
 
 # ---------------------------------------------------------------------------------------

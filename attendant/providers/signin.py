@@ -30,6 +30,7 @@ import msal.exceptions
 import requests
 from loguru import logger
 
+from attendant.log import once
 from attendant.providers.errors import (
     BadResponse,
     CredentialsRejected,
@@ -324,12 +325,13 @@ def _open_cache(path: Path | None) -> tuple[msal.SerializableTokenCache, bool]:
     try:
         persistence = build_encrypted_persistence(str(path))
     except Exception as error:  # ImportError (no libsecret), RuntimeError, PersistenceError
-        logger.warning(
-            "The token cache cannot be encrypted on this machine ({}); it is kept unencrypted "
-            "in {}, readable only by this user (0600)",
-            str(error).splitlines()[0] if str(error) else type(error).__name__,
-            path,
-        )
+        if once("token-cache-unencrypted"):  # true for the whole run: say it once
+            logger.warning(
+                "The token cache cannot be encrypted on this machine ({}); it is kept unencrypted "
+                "in {}, readable only by this user (0600)",
+                str(error).splitlines()[0] if str(error) else type(error).__name__,
+                path,
+            )
         persistence = FilePersistence(str(path))
         if not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))

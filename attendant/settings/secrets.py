@@ -19,6 +19,8 @@ import os
 import keyring
 import keyring.errors
 
+from attendant.log import once
+
 PASSWORD_ENV = "ATTENDANT_PASSWORD"  # noqa: S105 - the variable's name, not a password
 SERVICE_NAME = "Attendant"
 
@@ -42,7 +44,8 @@ def get_password(username: str) -> str | None:
     try:
         return keyring.get_password(SERVICE_NAME, username)
     except keyring.errors.KeyringError as error:
-        _log.warning("The OS keyring cannot be read (%s): %s", _backend_name(), error)
+        if once("keyring-unreadable"):  # true for the whole run: say it once
+            _log.warning("The OS keyring cannot be read (%s): %s", _backend_name(), error)
         return None
 
 
