@@ -1,5 +1,8 @@
 """Search-as-you-type, people or rooms, and "only free" over a :class:`BoardModel`.
 
+Search forgives typos, takes initials, either name order, accents and phone digits
+(:mod:`attendant.services.fuzzy`); the board keeps one index of its mailboxes for it.
+
 With thousands of rows the cost of a proxy is the Python call per row, so the filter decides
 every row at once with one list comprehension over the board's cached search texts and keeps
 the answers until the words, the kind, the board's rows or (for "only free") its statuses
@@ -40,13 +43,15 @@ class BoardFilter(QSortFilterProxyModel):
         self._kind = kind
         self._words: tuple[str, ...] = ()
         self._only_free = False
+        self._fuzzy = True
         self._accepted: list[bool] | None = None
-        self._accepted_key: tuple[int, int] = (-1, -1)
-        self._status_generation = 0
         self.setDynamicSortFilter(False)
         self.setSortRole(SORT_ROLE)
         self.setSourceModel(board)
         board.evaluated.connect(self._on_board_evaluated)
+        # Before the board's rows change, so that the proxy's re-mapping decides afresh.
+        board.layoutAboutToBeChanged.connect(self._forget)
+        board.modelAboutToBeReset.connect(self._forget)
 
     @property
     def board(self) -> BoardModel:
@@ -65,10 +70,15 @@ class BoardFilter(QSortFilterProxyModel):
         return self._only_free
 
     def set_search(self, text: str) -> None:
-        """Keep rows whose name, address or department contain every word of ``text``."""
+        """Keep rows in which every word of ``text`` is found (:mod:`attendant.services.fuzzy`)."""
         words = tuple(dict.fromkeys(text.casefold().split()))
         if words != self._words:
             self._change_filter(lambda: setattr(self, "_words", words))
+
+    def set_fuzzy(self, fuzzy: bool) -> None:
+        """Forgive typos, initials and phone digits (on), or match words as typed (off)."""
+        if fuzzy != self._fuzzy:
+            self._change_filter(lambda: setattr(self, "_fuzzy", fuzzy))
 
     def set_kind(self, kind: MailboxKind | None) -> None:
         if kind is not self._kind:
@@ -83,12 +93,14 @@ class BoardFilter(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
+        # Called for every row of the board at each keystroke: keep it to a list lookup.
         accepted = self._accepted
-        key = (self._board.layout_generation, self._status_generation if self._only_free else 0)
-        if accepted is None or self._accepted_key != key:
+        if accepted is None:
             accepted = self._accepted = self._decide_all()
-            self._accepted_key = key
-        return source_row < len(accepted) and accepted[source_row]
+        try:
+            return accepted[source_row]
+        except IndexError:
+            return False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._board.sort(column, order)
@@ -103,10 +115,9 @@ class BoardFilter(QSortFilterProxyModel):
         kinds = board.kinds()
         accepted = [True] * len(kinds) if kind is None else [k is kind for k in kinds]
         if words:
-            texts = board.search_texts()
+            found = board.search_index().match(" ".join(words), fuzzy=self._fuzzy)
             accepted = [
-                ok and all(w in text for w in words)
-                for ok, text in zip(accepted, texts, strict=True)
+                ok and found[i] for ok, i in zip(accepted, board.snapshot_rows(), strict=True)
             ]
         if self._only_free:
             accepted = [
@@ -126,7 +137,9 @@ class BoardFilter(QSortFilterProxyModel):
             self._accepted = None
             self.invalidateRowsFilter()
 
+    def _forget(self, *_: object) -> None:
+        self._accepted = None
+
     def _on_board_evaluated(self) -> None:
-        self._status_generation += 1
         if self._only_free:
             self._change_filter(lambda: None)

@@ -28,17 +28,18 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from attendant.domain import (
     Availability,
-    Mailbox,
     MailboxKind,
     Snapshot,
     Status,
     StatusView,
     require_aware,
 )
+from attendant.services.fuzzy import SearchIndex
 from attendant.ui.board import cells, roles
 from attendant.ui.board.cells import HEADERS, TIME_DEPENDENT, Column
 from attendant.ui.board.evaluation import SlicedStatuses
 from attendant.ui.board.roles import DOMAIN_ROLE, KIND_ROLE, SEARCH_ROLE, SORT_ROLE, STATUS_ROLE
+from attendant.ui.board.searching import BoardSearch
 from attendant.ui.common import formatting as fmt
 from attendant.ui.common.status_style import make_status_icons, status_colour
 
@@ -86,7 +87,6 @@ class BoardModel(QAbstractTableModel):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._layout_generation = 0
-        self._search_rows: list[str] | None = None
         self._now = self._read_clock()
         self._statuses = SlicedStatuses(
             self._evaluate, self._on_evaluated, slice_seconds=slice_seconds, parent=self
@@ -95,7 +95,7 @@ class BoardModel(QAbstractTableModel):
         #: text several times, and formatting times is the costly part.
         self._texts: dict[int, tuple[str | None, ...]] = {}
         self._sort_keys: dict[int, list[Any]] = {}
-        self._search: dict[Mailbox, str] = {}
+        self._search = BoardSearch()
         self._counts: dict[MailboxKind, Counter[Status]] = {}
         self._range: tuple[datetime, datetime] | None = None
         self._icons = make_status_icons()
@@ -130,22 +130,16 @@ class BoardModel(QAbstractTableModel):
         return self._statuses.get(row)
 
     def search_text(self, row: int) -> str:
-        return self.search_texts()[row]
+        return fmt.search_text(self._entries[row].mailbox)
 
-    def search_texts(self) -> list[str]:
-        """Every row's casefolded search text, in row order (built once per layout)."""
-        texts = self._search_rows
-        if texts is None:
-            cache = self._search
-            texts = []
-            for availability in self._entries:
-                mailbox = availability.mailbox
-                text = cache.get(mailbox)
-                if text is None:
-                    text = cache[mailbox] = fmt.search_text(mailbox)
-                texts.append(text)
-            self._search_rows = texts
-        return texts
+    def search_index(self) -> SearchIndex:
+        """The search index over the snapshot's mailboxes (see :meth:`snapshot_rows`)."""
+        entries = self._snapshot.entries if self._snapshot is not None else ()
+        return self._search.index([a.mailbox for a in entries])
+
+    def snapshot_rows(self) -> list[int]:
+        """For each row, its index in the snapshot (and in :meth:`search_index`)."""
+        return self._order
 
     def kinds(self) -> list[MailboxKind]:
         return [a.mailbox.kind for a in self._entries]
@@ -205,11 +199,9 @@ class BoardModel(QAbstractTableModel):
         self._addresses = addresses
         self._now = self._read_clock()
         range_changed = self._invalidate()
-        if len(self._search) > 2 * len(entries) + 64:
-            self._search.clear()
         if not same_rows:
             self._counts = {}
-            self._search_rows = None
+            self._search.forget()
             self._layout_generation += 1
             self._reorder(emit=False)
             self.endResetModel()
@@ -373,7 +365,6 @@ class BoardModel(QAbstractTableModel):
         self._statuses.permute(wanted)
         self._texts = {}
         self._sort_keys = {}
-        self._search_rows = None
         self._layout_generation += 1
         if emit:
             new_row = [0] * total

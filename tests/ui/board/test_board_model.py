@@ -343,10 +343,14 @@ def test_counts_per_kind(qtbot, model: BoardModel) -> None:
     assert model.total(MailboxKind.ROOM) == 3
 
 
-def test_search_text_is_cached_per_mailbox(model: BoardModel) -> None:
-    texts = model.search_texts()
-    assert model.search_texts() is texts
-    assert len(texts) == model.rowCount()
+def test_search_index_is_kept_across_sorts_and_refreshes(model: BoardModel) -> None:
+    index = model.search_index()
+    assert len(index) == model.rowCount()
+    model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
+    assert model.search_index() is index
+    model.set_snapshot(model.snapshot)
+    assert model.search_index() is index
+    assert sorted(model.snapshot_rows()) == list(range(model.rowCount()))
 
 
 def test_window_end_counts_for_next_free(qapp, clock: FakeClock) -> None:
