@@ -62,6 +62,18 @@ def test_desktop_entry_file_name_matches_the_app():
     assert DESKTOP.stem == layout.DESKTOP_ID
 
 
+def test_the_licence_is_one_spdx_expression_everywhere():
+    # A licence table in pyproject.toml makes every install print a deprecation warning; the
+    # SPDX string needs setuptools 77 and shows up as License-Expression (metadata 2.4).
+    from importlib.metadata import metadata
+
+    installed = metadata("attendant")
+    assert installed["License-Expression"] == ET.parse(METAINFO).getroot().findtext(
+        "project_license"
+    )
+    assert installed.get("License") is None
+
+
 def test_metainfo_describes_the_desktop_entry_and_this_version():
     root = ET.parse(METAINFO).getroot()
     assert root.tag == "component"
