@@ -7,8 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.ews_schema import find_schema_dir, missing_schema_reason, schema_required
+
 # Qt must never look for a display in tests; set before any QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``ews_schema`` tests skip without Microsoft's schema, or fail where it is required."""
+    if item.get_closest_marker("ews_schema") is None or find_schema_dir() is not None:
+        return
+    if schema_required():
+        pytest.fail(missing_schema_reason(), pytrace=False)
+    pytest.skip(missing_schema_reason())
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,7 @@ from exchangelib.util import xml_to_str
 from exchangelib.version import EXCHANGE_2007_SP1, EXCHANGE_2013_SP1
 
 from tests.fakes import FakeBrowser, Fault
-from tests.fakes.ews_schema import SCHEMA_DIR_ENV, find_schema_dir
+from tests.fakes.ews_schema import SCHEMA_DIR_ENV
 from tests.fakes.ews_tz import SERVER_TIME_ZONES, SerializableTimeZone
 from tests.fakes.helpers import (
     DEFAULT_PASSWORD,
@@ -69,7 +69,6 @@ NEW_YORK = ZoneInfo("America/New_York")
 MNS = "http://schemas.microsoft.com/exchange/services/2006/messages"
 TNS = "http://schemas.microsoft.com/exchange/services/2006/types"
 SOAPNS = "http://schemas.xmlsoap.org/soap/envelope/"
-needs_schema = pytest.mark.skipif(find_schema_dir() is None, reason="EWS schema folder absent")
 
 
 def soap(payload: str, version: str = "Exchange2013_SP1") -> bytes:
@@ -103,6 +102,7 @@ def protocol(ews, *, auth_type=BASIC, password=DEFAULT_PASSWORD, build=EXCHANGE_
 
 
 def assert_clean(ews) -> None:
+    assert ews.schema_validation, "the EWS schema folder is needed for these tests"
     assert ews.schema_errors == []
     assert ews.response_schema_errors == []
 
@@ -195,6 +195,7 @@ def test_untrusted_ca_fails_verification(make_ews, ca_file):
 # ------------------------------------------------------------------------------------------
 # EWS through exchangelib
 # ------------------------------------------------------------------------------------------
+@pytest.mark.ews_schema
 @pytest.mark.parametrize(
     ("day", "offset"), [(datetime(2026, 11, 23), 1), (datetime(2026, 7, 1), 2)]
 )
@@ -224,6 +225,7 @@ def test_free_busy_info_in_local_time_rome(make_ews, exchangelib_trusts_ca, day,
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 @pytest.mark.parametrize(
     ("day", "utc_offset"), [(datetime(2026, 3, 9), -4), (datetime(2026, 11, 2), -5)]
 )
@@ -242,6 +244,7 @@ def test_get_user_availability_service_new_york(make_ews, exchangelib_trusts_ca,
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_per_mailbox_errors_are_data(make_ews, exchangelib_trusts_ca):
     ews = make_ews()
     seed_contoso(ews, datetime(2026, 11, 23).date(), tz=ROME)
@@ -266,6 +269,7 @@ def test_per_mailbox_errors_are_data(make_ews, exchangelib_trusts_ca):
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_batches_of_100_and_too_many_mailboxes(make_ews, exchangelib_trusts_ca):
     ews = make_ews()
     start = EWSDateTime(2026, 11, 23, tzinfo=EWSTimeZone("Europe/Rome"))
@@ -286,6 +290,7 @@ def test_batches_of_100_and_too_many_mailboxes(make_ews, exchangelib_trusts_ca):
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_room_lists_rooms_and_resolve_names(fake_ews, exchangelib_trusts_ca):
     ews = fake_ews  # seeded with seed_contoso()
     proto = protocol(ews)
@@ -316,7 +321,7 @@ def test_room_lists_rooms_and_resolve_names(fake_ews, exchangelib_trusts_ca):
     assert_clean(ews)
 
 
-@needs_schema
+@pytest.mark.ews_schema
 def test_schema_validation_catches_invalid_requests(make_ews, exchangelib_trusts_ca, ca_file):
     ews = make_ews()
     # exchangelib puts several UnresolvedEntry elements in one ResolveNames: schema-invalid.
@@ -364,6 +369,7 @@ def test_lockout_refuses_even_the_right_password(make_ews, ca_file):
     assert post(ews, ca_file, body).status_code == 200 and ews.successful_logons == 1
 
 
+@pytest.mark.ews_schema
 def test_ntlm_handshake_with_requests_ntlm(make_ews, exchangelib_trusts_ca):
     ews = make_ews(auth=("ntlm",))
     seed_contoso(ews, datetime(2026, 11, 23).date())
@@ -576,6 +582,7 @@ def test_msal_refuses_unknown_tenant_and_untrusted_authority(make_entra, ca_file
         )
 
 
+@pytest.mark.ews_schema
 def test_bearer_tokens_on_ews(fake_entra, make_ews, exchangelib_trusts_ca, ca_file):
     authority = fake_entra
     ews = make_ews(auth=("bearer",), bearer_validator=authority.valid_access_token)

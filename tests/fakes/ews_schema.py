@@ -4,6 +4,10 @@ The schema folder is not part of the repository: it sits beside the checkout
 (``<checkout>/../shared/ews-schema``) or wherever ``ATTENDANT_EWS_SCHEMA_DIR`` points. When it is
 absent, validation is skipped and the fake says so (``FakeEWS.schema_validation`` is False).
 Loading the schema takes about a second, so it is loaded once per process and shared.
+
+Tests whose point is that messages are valid carry the ``ews_schema`` marker: they are skipped
+with a one-line reason when the schema is absent, and fail instead when
+``ATTENDANT_REQUIRE_EWS_SCHEMA=1`` (as in ``.ci/run``), so CI cannot pass without them.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 SCHEMA_DIR_ENV = "ATTENDANT_EWS_SCHEMA_DIR"
+REQUIRE_SCHEMA_ENV = "ATTENDANT_REQUIRE_EWS_SCHEMA"
 
 _lock = threading.Lock()
 _cache: dict[Path, object] = {}
@@ -36,6 +41,21 @@ def find_schema_dir() -> Path | None:
     env = os.environ.get(SCHEMA_DIR_ENV)
     folder = Path(env) if env else repo_root().parent / "shared" / "ews-schema"
     return folder.resolve() if is_schema_dir(folder) else None
+
+
+def schema_required() -> bool:
+    """Whether a missing schema is a failure rather than a reason to skip (CI)."""
+    return os.environ.get(REQUIRE_SCHEMA_ENV, "") not in ("", "0")
+
+
+def missing_schema_reason() -> str:
+    """One line saying why schema tests do not run, and how to make them run."""
+    env = os.environ.get(SCHEMA_DIR_ENV)
+    where = f"{SCHEMA_DIR_ENV}={env}" if env else "../shared/ews-schema beside the checkout"
+    return (
+        f"Microsoft's EWS schema (messages.xsd, types.xsd) not found at {where}; "
+        f"point {SCHEMA_DIR_ENV} at it to run this test"
+    )
 
 
 def load_schema(folder: Path) -> object:

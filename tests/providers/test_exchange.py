@@ -83,6 +83,7 @@ def ews(make_ews):
 # -- free/busy ---------------------------------------------------------------------------
 
 
+@pytest.mark.ews_schema
 def test_free_busy_with_basic_auth_maps_events_and_per_mailbox_errors(ews, ca_file):
     p = provider(ews, ca_file)
     asked = boxes(
@@ -115,6 +116,7 @@ def test_free_busy_with_basic_auth_maps_events_and_per_mailbox_errors(ews, ca_fi
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_busy_types_and_the_request_time_zone_of_other_desks(make_ews, ca_file):
     ews = make_ews()
     new_york = ZoneInfo("America/New_York")
@@ -141,6 +143,7 @@ def test_busy_types_and_the_request_time_zone_of_other_desks(make_ews, ca_file):
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 @pytest.mark.parametrize(
     ("day", "offset"),
     [
@@ -173,6 +176,7 @@ def test_the_locally_built_time_zone_holds_on_daylight_saving_days(make_ews, ca_
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_ntlm(make_ews, ca_file):
     ews = make_ews(auth=("ntlm",))
     seed_contoso(ews, DAY, tz=ROME)
@@ -185,6 +189,7 @@ def test_ntlm(make_ews, ca_file):
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_exchange_2007_sp1(make_ews, ca_file):
     ews = make_ews(version="Exchange2007_SP1")
     seed_contoso(ews, DAY, tz=ROME)
@@ -201,6 +206,7 @@ def test_exchange_2007_sp1(make_ews, ca_file):
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_more_than_100_mailboxes_go_in_several_requests_in_order(ews, ca_file):
     addresses = [f"user{i:03d}@contoso.com" for i in range(230)]
     addresses[7] = "alice@contoso.com"
@@ -217,6 +223,7 @@ def test_more_than_100_mailboxes_go_in_several_requests_in_order(ews, ca_file):
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_batches_run_concurrently_once_the_credentials_are_proven(ews, ca_file):
     p = provider(ews, ca_file)
     addresses = boxes(*(f"user{i:03d}@contoso.com" for i in range(400)))
@@ -232,6 +239,7 @@ def test_batches_run_concurrently_once_the_credentials_are_proven(ews, ca_file):
 # -- rooms, names, search ----------------------------------------------------------------
 
 
+@pytest.mark.ews_schema
 def test_room_lists_resolve_and_search(ews, ca_file):
     p = provider(ews, ca_file)
     lists = p.room_lists()
@@ -260,6 +268,7 @@ async def _refreshes(service: RefreshService, count: int) -> list:
     return [await service.refresh_once() for _ in range(count)]
 
 
+@pytest.mark.ews_schema
 @pytest.mark.parametrize("auth", ["basic", "ntlm"])
 def test_a_rejected_password_costs_one_failed_logon_across_refreshes_and_a_restart(
     make_ews, ca_file, tmp_path, auth
@@ -486,6 +495,7 @@ def _check(p, guard: LockoutGuard, watch: WatchList) -> list:
     return run_check(GuardedProvider(p, guard), watch, lambda step: None, clock=lambda: at(10, 15))
 
 
+@pytest.mark.ews_schema
 def test_check_passes_step_by_step(ews, ca_file):
     steps = _check(
         provider(ews, ca_file), LockoutGuard(None), WatchList(people=("alice@contoso.com",))
@@ -528,6 +538,7 @@ def test_check_stops_at_tls_before_any_credentials(make_ews, ca_file):
     assert ews.requests_total == 0
 
 
+@pytest.mark.ews_schema
 def test_check_on_2007_warns_that_rooms_are_listed_by_hand(make_ews, ca_file):
     ews = make_ews(version="Exchange2007_SP1")
     seed_contoso(ews, DAY, tz=ROME)
@@ -589,6 +600,7 @@ room_lists = ["rooms-hq@contoso.com"]
     return str(path)
 
 
+@pytest.mark.ews_schema
 def test_cli_availability_rooms_and_check(cli, ews, ca_file, tmp_path):
     import json
 

@@ -95,10 +95,12 @@ def refresh_grants(authority) -> int:
 
 
 def assert_clean(ews) -> None:
+    assert ews.schema_validation, "the EWS schema folder is needed for these tests"
     assert ews.schema_errors == [] and ews.response_schema_errors == []
     assert ews.version_errors == []
 
 
+@pytest.mark.ews_schema
 def test_free_busy_with_a_delegated_token(authority, ews, ca_file, tmp_path):
     p = signed_in(authority, ews, ca_file, tmp_path)
     alice, ghost = p.get_availability([*ALICE, Mailbox("ghost@contoso.com")], WINDOW)
@@ -133,6 +135,7 @@ def test_not_signed_in_sends_nothing(authority, ews, ca_file, tmp_path):
     assert ews.requests_total == 0 and authority.requests_total == 0
 
 
+@pytest.mark.ews_schema
 def test_short_lived_tokens_are_renewed_silently_before_expiry(
     make_entra, make_ews, ca_file, tmp_path
 ):
@@ -148,6 +151,7 @@ def test_short_lived_tokens_are_renewed_silently_before_expiry(
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_a_token_expired_early_at_the_server_is_renewed_once(authority, ews, ca_file, tmp_path):
     p = signed_in(authority, ews, ca_file, tmp_path)
     p.get_availability(ALICE, WINDOW)
@@ -335,6 +339,7 @@ room_lists = ["rooms-hq@contoso.com"]
     return str(path)
 
 
+@pytest.mark.ews_schema
 def test_cli_signin_with_a_device_code_then_availability_and_check(
     cli, authority, ews, ca_file, tmp_path, monkeypatch
 ):
@@ -369,6 +374,7 @@ def test_cli_signin_with_a_device_code_then_availability_and_check(
     assert_clean(ews)
 
 
+@pytest.mark.ews_schema
 def test_exchangelibs_own_token_refresh_raises_instead_of_looping(
     make_entra, make_ews, ca_file, tmp_path
 ):
