@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -207,6 +209,28 @@ class SettingsFlow:
         await self.service.aclose()
 
 
+NO_DISPLAY = "no display: set DISPLAY, or use the command line: attendant availability"
+
+
+def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why Qt could not open a window here, or None: on Linux and other X11/Wayland systems
+    a console started with no display would otherwise abort with Qt's plugin messages."""
+    if platform in ("win32", "darwin"):
+        return None
+    qpa = environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip()
+    x11 = bool(environ.get("DISPLAY"))
+    wayland = bool(environ.get("WAYLAND_DISPLAY"))
+    if qpa == "":
+        has_display = x11 or wayland
+    elif qpa == "xcb":
+        has_display = x11
+    elif qpa.startswith("wayland"):
+        has_display = wayland
+    else:  # offscreen, vnc, eglfs, …: no desktop session needed
+        has_display = True
+    return None if has_display else NO_DISPLAY
+
+
 def run_gui(
     *,
     config: Path | None = None,
@@ -219,6 +243,11 @@ def run_gui(
     ``quit_after`` (the hidden ``--quit-after SECONDS``) is for smoke tests of the packaged
     program: see :func:`_quit_after`.
     """
+    no_display = display_problem(os.environ)
+    if no_display is not None:
+        if sys.stderr is not None:  # None in a windowed build
+            sys.stderr.write(f"attendant: {no_display}\n")
+        return 1
     import qasync
 
     from attendant.ui.common.resources import apply_style
