@@ -109,6 +109,7 @@ def build_service(
         interval_seconds=settings.calendar.refresh_interval_seconds,
         timeout_seconds=settings.network.timeout_seconds,
         guard=LockoutGuard(paths.state_dir),
+        meeting_details=settings.privacy.details,
     )
     return service, title, notices
 

@@ -10,7 +10,15 @@ from typing import Any, TextIO
 from loguru import logger
 
 from attendant.cli.session import EXIT_OK, Session, dump_json, iso, with_session
-from attendant.domain import Availability, Mailbox, Window, evaluate
+from attendant.domain import (
+    Availability,
+    Mailbox,
+    MeetingDetails,
+    Window,
+    evaluate,
+    redact_all,
+    visible_events,
+)
 from attendant.providers.base import Resolver
 from attendant.providers.errors import SettingsInvalid
 from attendant.services.clock import day_window, local_now, local_zone
@@ -29,8 +37,13 @@ def _parse_instant(text: str, name: str, zone: tzinfo) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 
-def availability_entry(availability: Availability, at: datetime, window: Window) -> dict[str, Any]:
-    """One entry of ``availability --json`` (INTERFACES.md §1)."""
+def availability_entry(
+    availability: Availability,
+    at: datetime,
+    window: Window,
+    details: MeetingDetails = MeetingDetails.SHOW,
+) -> dict[str, Any]:
+    """One entry of ``availability --json`` (INTERFACES.md §1), as ``[privacy]`` allows."""
     zone = at.tzinfo
     view = evaluate(availability, at, window.end)
     clipped = availability.clipped(window)
@@ -49,7 +62,7 @@ def availability_entry(availability: Availability, at: datetime, window: Window)
                 "subject": e.subject,
                 "location": e.location,
             }
-            for e in clipped.events
+            for e in visible_events(clipped, details)
         ],
         "error": None if error is None else {"code": error.code, "message": error.message},
     }
@@ -79,7 +92,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             time.monotonic() - began,
             sum(1 for a in answers if a.error is not None),
         )
-        entries = [availability_entry(a, at, window) for a in answers]
+        details = session.loaded.settings.privacy.details
+        entries = [availability_entry(a, at, window, details) for a in redact_all(answers, details)]
         if args.json:
             dump_json(
                 {

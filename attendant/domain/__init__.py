@@ -14,6 +14,7 @@ from attendant.domain.model import (
     Window,
     require_aware,
 )
+from attendant.domain.privacy import MeetingDetails, redact, redact_all, visible_events
 from attendant.domain.status import StatusView, evaluate, status_at, strongest_at
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Mailbox",
     "MailboxError",
     "MailboxKind",
+    "MeetingDetails",
     "RoomList",
     "Snapshot",
     "Status",
@@ -30,7 +32,10 @@ __all__ = [
     "WatchList",
     "Window",
     "evaluate",
+    "redact",
+    "redact_all",
     "require_aware",
     "status_at",
     "strongest_at",
+    "visible_events",
 ]

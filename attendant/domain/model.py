@@ -66,6 +66,9 @@ class Mailbox:
     phone: str | None = None
     capacity: int | None = None
     location: str | None = None
+    #: Rooms: the building and floor as the watch list or the server name them.
+    building: str | None = None
+    floor: str | None = None
 
     def __post_init__(self) -> None:
         if not self.address or "@" not in self.address:
@@ -106,13 +109,18 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One calendar item as free/busy discloses it: subject and location are optional."""
+    """One calendar item as free/busy discloses it: subject and location are optional.
+
+    ``private`` is the server's sensitivity mark (EWS ``IsPrivate``, Graph ``isPrivate``): the
+    subject and location of such an event are never shown, whatever the server sent.
+    """
 
     start: datetime
     end: datetime
     busy_type: BusyType
     subject: str | None = None
     location: str | None = None
+    private: bool = False
 
     def __post_init__(self) -> None:
         require_aware(self.start, "event start")

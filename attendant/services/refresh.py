@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from loguru import logger
 
-from attendant.domain import Mailbox, Snapshot, WatchList, Window
+from attendant.domain import Mailbox, MeetingDetails, Snapshot, WatchList, Window, redact_all
 from attendant.providers.base import FreeBusyProvider
 from attendant.providers.errors import CredentialsRejected, ProviderError, SignInRequired, Throttled
 from attendant.services.blocking import CallTimedOut, run_blocking
@@ -47,6 +47,7 @@ class RefreshService:
         clock: Callable[[], datetime] = local_now,
         window_for: Callable[[datetime], Window] = day_window,
         mailboxes: list[Mailbox] | None = None,
+        meeting_details: MeetingDetails = MeetingDetails.SHOW,
     ) -> None:
         self._guard = guard if guard is not None else LockoutGuard(None)
         self._guarded = GuardedProvider(provider, self._guard, clock)
@@ -56,6 +57,8 @@ class RefreshService:
         self._clock = clock
         self._window_for = window_for
         self._fixed_mailboxes = mailboxes
+        #: Applied where the snapshot is made, so nothing downstream can show more.
+        self._meeting_details = meeting_details
         self._mailboxes: list[Mailbox] | None = mailboxes
         self._mailboxes_at = time.monotonic()
         self._subscribers: list[Subscriber] = []
@@ -185,8 +188,9 @@ class RefreshService:
         if self._mailboxes is None or (expired and self._fixed_mailboxes is None):
             self._mailboxes = watched_mailboxes(provider, self._watch)
             self._mailboxes_at = time.monotonic()
-        entries = provider.get_availability(self._mailboxes, window)
-        return Snapshot(window=window, fetched_at=self._clock(), entries=tuple(entries))
+        answers = provider.get_availability(self._mailboxes, window)
+        entries = redact_all(answers, self._meeting_details)
+        return Snapshot(window=window, fetched_at=self._clock(), entries=entries)
 
     def _failed(
         self,

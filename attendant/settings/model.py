@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from attendant.domain import WatchList
+from attendant.domain import MeetingDetails, WatchList
 from attendant.settings.problems import Problem
 from attendant.settings.schema import CURRENT_SCHEMA_VERSION, SCHEMA, field_spec
 from attendant.settings.tomlkeys import KeyPath, dotted, split_dotted
@@ -107,6 +107,21 @@ class WatchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """What the board and the commands show of a meeting (INTERFACES.md §2)."""
+
+    meeting_details: str = _str("privacy.meeting_details")
+
+    @property
+    def details(self) -> MeetingDetails:
+        """:attr:`meeting_details` as the domain's value; ``hide`` if invalid (fail closed)."""
+        try:
+            return MeetingDetails(self.meeting_details)
+        except ValueError:
+            return MeetingDetails.HIDE
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything in the settings file.
 
@@ -120,6 +135,7 @@ class Settings:
     calendar: CalendarSettings = CalendarSettings()
     network: NetworkSettings = NetworkSettings()
     watch: WatchSettings = WatchSettings()
+    privacy: PrivacySettings = PrivacySettings()
     extra: tuple[tuple[str, object], ...] = ()
 
     def get(self, key: str) -> object:

@@ -42,6 +42,7 @@ SECTIONS: Mapping[str, str] = {
     "calendar.graph": "Exchange Online through Microsoft Graph",
     "network": "Network",
     "watch": "Watched mailboxes",
+    "privacy": "Privacy",
 }
 
 _GUID_EXAMPLE = "00000000-0000-0000-0000-000000000000"
@@ -371,6 +372,13 @@ SCHEMA: dict[str, FieldSpec] = _specs(
         "watch.room_lists", tuple, (), "Room lists",
         f"Room lists; every room of these lists is watched. {_ADDRESS_HELP}",
         check=_check_address, unique=True,
+    ),
+    FieldSpec(
+        "privacy.meeting_details", str, "show", "Meeting details",
+        "What the board and every command show of a meeting: show (subject and location as "
+        "the server discloses them), busy_only (times and busy type) or hide (status only). "
+        "A meeting marked private never shows its subject or location.",
+        choices=("show", "busy_only", "hide"),
     ),
 )  # fmt: skip
 

@@ -72,6 +72,9 @@ class FakeEvent:
     subject: str | None = None
     location: str | None = None
     is_private: bool = False
+    #: Send the subject and location of a private item anyway, as Exchange does for a delegate
+    #: allowed to see private items: the client must still not show them.
+    discloses_private: bool = False
     is_meeting: bool = True
     is_recurring: bool = False
     is_exception: bool = False

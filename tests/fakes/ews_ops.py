@@ -220,7 +220,7 @@ def _calendar_event(ev: FakeEvent, tz: SerializableTimeZone, *, detailed: bool) 
     )
     if detailed:
         details = _t("ID", ev.id)
-        if not ev.is_private:
+        if not ev.is_private or ev.discloses_private:
             if ev.subject is not None:
                 details += _t("Subject", ev.subject)
             if ev.location is not None:

@@ -70,6 +70,8 @@ class GraphEvent:
     subject: str | None = None
     location: str | None = None
     is_private: bool = False
+    #: Send subject and location of a private item anyway (a delegate's view).
+    discloses_private: bool = False
 
 
 @dataclass
@@ -350,7 +352,7 @@ class FakeGraph(LoopbackHTTPSServer):
         items: list[dict[str, object]] = []
         for event in events:
             item: dict[str, object] = {"isPrivate": event.is_private, "status": event.status}
-            if box.details and not event.is_private:
+            if box.details and (not event.is_private or event.discloses_private):
                 item.update(subject=event.subject or "", location=event.location or "")
             item.update(start=local(event.start), end=local(event.end))
             items.append(item)

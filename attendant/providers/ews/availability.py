@@ -49,6 +49,7 @@ _T = f"{{{TNS}}}"
 _EVENTS = f"{_T}CalendarEventArray"
 _START, _END, _BUSY = f"{_T}StartTime", f"{_T}EndTime", f"{_T}BusyType"
 _DETAILS, _SUBJECT, _LOCATION = f"{_T}CalendarEventDetails", f"{_T}Subject", f"{_T}Location"
+_PRIVATE = f"{_T}IsPrivate"
 _THROTTLING = (ErrorServerBusy, ErrorExceededConnectionCount, ErrorTooManyObjectsOpened)
 
 
@@ -124,6 +125,7 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
         for item in array if array is not None else ():
             start = end = subject = location = None
             kind = "Busy"
+            private = False
             for child in item:
                 tag = child.tag
                 if tag == _START:
@@ -138,13 +140,15 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
                             subject = detail.text or None
                         elif detail.tag == _LOCATION:
                             location = detail.text or None
+                        elif detail.tag == _PRIVATE:
+                            private = (detail.text or "").strip().lower() in ("true", "1")
             if start is None or end is None:
                 continue
             busy = BUSY_TYPES.get(kind)
             if busy is None:
                 logger.warning("Unknown busy type {!r} in a free/busy answer", kind)
                 busy = BusyType.NO_DATA
-            events.append(Event(start, max(start, end), busy, subject, location))
+            events.append(Event(start, max(start, end), busy, subject, location, private))
         events.sort(key=lambda e: (e.start, e.end))
         view_type = (elem.findtext(f"{_T}FreeBusyViewType") or "None").strip()
         return View(view_type, tuple(events))

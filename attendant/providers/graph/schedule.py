@@ -116,7 +116,8 @@ def _event(entry: dict[str, Any], zone: tzinfo) -> Event:
     start = parse_graph_datetime(entry.get("start"), zone)
     end = parse_graph_datetime(entry.get("end"), zone)
     busy = STATUS.get(str(entry.get("status") or "").casefold(), BusyType.NO_DATA)
-    return Event(start, end, busy, _text(entry.get("subject")), _text(entry.get("location")))
+    subject, location = _text(entry.get("subject")), _text(entry.get("location"))
+    return Event(start, end, busy, subject, location, entry.get("isPrivate") is True)
 
 
 def _view_events(view: str, window: Window) -> list[Event]:
