@@ -3,13 +3,17 @@
 Deterministic (seeded by the date and the address) and anchored to the desk's local clock, so
 the board looks like a real office day: people go in and out of meetings, some are out of
 office for a few days, some work elsewhere, rooms fill up around ten and after lunch.
+
+The demo is what a first start shows and what a salesperson opens at any time of day, so
+Harbourview works round the clock, weekends included: whoever opens it on a Saturday night
+still sees a lively board.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from attendant.domain import BusyType, Event, Mailbox, MailboxKind, Window
 
@@ -35,6 +39,15 @@ _MEETINGS = (
     "All-hands prep",
 )
 _ELSEWHERE = ("Customer site", "Working from home", "Milan office", "Trade fair")
+#: Meetings start on half-hour slots from midnight to the last half hour of the day.
+_DAY_END = 24 * 60
+#: How likely a room is booked in a half-hour slot starting in each hour: busiest mid-morning
+#: and mid-afternoon, quiet at breakfast, and never quite empty at night.
+_ROOM_CHANCE = (
+    {hour: 0.45 for hour in range(24)}
+    | {6: 0.15, 7: 0.15, 8: 0.3}
+    | {hour: 0.8 for hour in (9, 10, 14, 15)}
+)
 
 
 def _rng(*parts: object) -> random.Random:
@@ -51,7 +64,21 @@ def days_of(window: Window) -> list[date]:
 
 
 def _at(day: date, minutes: int, zone: object) -> datetime:
+    if minutes >= _DAY_END:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)  # type: ignore[arg-type]
     return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone)  # type: ignore[arg-type]
+
+
+def _add(
+    events: list[Event],
+    start: datetime,
+    end: datetime,
+    what: tuple[BusyType, str | None, str | None, bool],
+) -> None:
+    """Add a meeting unless the clocks going forward swallowed it (01:00-02:00 in London)."""
+    if end.astimezone(UTC) > start.astimezone(UTC):
+        busy, subject, location, private = what
+        events.append(Event(start, end, busy, subject, location, private))
 
 
 def day_events(mailbox: Mailbox, day: date, zone: object) -> list[Event]:
@@ -74,15 +101,13 @@ def _whole_days(
 
 
 def _person_day(mailbox: Mailbox, day: date, zone: object) -> list[Event]:
-    if day.weekday() >= 5:
-        return []
     # Holidays span several days: decided once per ISO week, so Monday to Wednesday off
     # looks the same whichever of those days the board is opened on.
     year, week, weekday = day.isocalendar()
     week_rng = _rng("week", year, week, mailbox.key)
     if week_rng.random() < 0.08:
-        first_off = week_rng.randint(1, 5)
-        last_off = min(5, first_off + week_rng.randint(0, 3))
+        first_off = week_rng.randint(1, 7)
+        last_off = min(7, first_off + week_rng.randint(0, 3))
         if first_off <= weekday <= last_off:
             monday = day - timedelta(days=weekday - 1)
             start_day = monday + timedelta(days=first_off - 1)
@@ -95,14 +120,14 @@ def _person_day(mailbox: Mailbox, day: date, zone: object) -> list[Event]:
         events.append(
             _whole_days(day, zone, BusyType.WORKING_ELSEWHERE, None, 1, rng.choice(_ELSEWHERE))
         )
-    # Meetings on half-hour slots between 08:30 and 18:00; some overlap, as in life.
-    cursor = 8 * 60 + 30 + 30 * rng.randint(0, 3)
-    while cursor < 17 * 60 + 30:
+    # Meetings on half-hour slots round the clock; some overlap, as in life.
+    cursor = 30 * rng.randint(0, 3)
+    while cursor < _DAY_END - 30:
         if rng.random() < 0.55:
             length = rng.choice((30, 30, 60, 60, 60, 90, 120))
             roll = rng.random()
             busy = BusyType.TENTATIVE if roll < 0.15 else BusyType.BUSY
-            private = rng.random() < 0.2
+            private = rng.random() < 0.2  # as Exchange does, a private item says nothing more
             subject = None if private else rng.choice(_MEETINGS)
             location = (
                 None
@@ -111,14 +136,11 @@ def _person_day(mailbox: Mailbox, day: date, zone: object) -> list[Event]:
                     ("Harbour", "Lighthouse", "Anchor", "Teams", "Teams", "Compass", None)
                 )
             )
-            events.append(
-                Event(
-                    _at(day, cursor, zone),
-                    _at(day, min(cursor + length, 19 * 60), zone),
-                    busy,
-                    subject,
-                    location,
-                )
+            _add(
+                events,
+                _at(day, cursor, zone),
+                _at(day, min(cursor + length, _DAY_END), zone),
+                (busy, subject, location, private),
             )
             cursor += length
             if rng.random() < 0.15:  # a back-to-back or overlapping follow-up
@@ -138,28 +160,22 @@ def _person_day(mailbox: Mailbox, day: date, zone: object) -> list[Event]:
 
 
 def _room_day(mailbox: Mailbox, day: date, zone: object) -> list[Event]:
-    if day.weekday() >= 5:
-        return []
     rng = _rng("room", day.isoformat(), mailbox.key)
     events: list[Event] = []
     discloses = "board" not in mailbox.key  # the board room hides its subjects
-    cursor = 8 * 60 + 30 * rng.randint(0, 2)
-    while cursor < 18 * 60:
+    cursor = 30 * rng.randint(0, 2)
+    while cursor < _DAY_END - 30:
         # Rooms are busiest mid-morning and mid-afternoon.
-        hour = cursor // 60
-        chance = 0.75 if hour in (9, 10, 14, 15) else 0.45
+        chance = _ROOM_CHANCE[cursor // 60]
         if rng.random() < chance:
             length = rng.choice((30, 60, 60, 90, 120))
             busy = BusyType.TENTATIVE if rng.random() < 0.1 else BusyType.BUSY
             subject = rng.choice(_MEETINGS) if discloses else None
-            events.append(
-                Event(
-                    _at(day, cursor, zone),
-                    _at(day, min(cursor + length, 19 * 60), zone),
-                    busy,
-                    subject,
-                    mailbox.name if discloses else None,
-                )
+            _add(
+                events,
+                _at(day, cursor, zone),
+                _at(day, min(cursor + length, _DAY_END), zone),
+                (busy, subject, mailbox.name if discloses else None, not discloses),
             )
             cursor += length
         cursor += 30 * rng.randint(1, 2)

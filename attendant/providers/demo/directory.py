@@ -62,35 +62,35 @@ _DEPARTMENTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_ROOM_LISTS: tuple[tuple[str, str, tuple[tuple[str, int, str], ...]], ...] = (
+_ROOM_LISTS: tuple[tuple[str, str, tuple[tuple[str, int, str, str], ...]], ...] = (
     (
         "rooms-ground",
         "HQ Ground floor",
         (
-            ("Harbour", 12, "Ground floor"),
-            ("Lighthouse", 6, "Ground floor"),
-            ("Quay", 4, "Ground floor"),
-            ("Boathouse", 20, "Ground floor"),
+            ("Harbour", 12, "HQ", "0"),
+            ("Lighthouse", 6, "HQ", "0"),
+            ("Quay", 4, "HQ", "0"),
+            ("Boathouse", 20, "HQ", "0"),
         ),
     ),
     (
         "rooms-first",
         "HQ First floor",
         (
-            ("Anchor", 8, "First floor"),
-            ("Compass", 4, "First floor"),
-            ("Tide", 6, "First floor"),
-            ("Board room", 16, "First floor"),
+            ("Anchor", 8, "HQ", "1"),
+            ("Compass", 4, "HQ", "1"),
+            ("Tide", 6, "HQ", "1"),
+            ("Board room", 16, "HQ", "1"),
         ),
     ),
     (
         "rooms-annex",
         "Annex",
         (
-            ("Pier 1", 4, "Annex"),
-            ("Pier 2", 4, "Annex"),
-            ("Dock", 10, "Annex"),
-            ("Focus booth", 1, "Annex"),
+            ("Pier 1", 4, "Annex", "0"),
+            ("Pier 2", 4, "Annex", "0"),
+            ("Dock", 10, "Annex", "1"),
+            ("Focus booth", 1, "Annex", "1"),
         ),
     ),
 )
@@ -143,9 +143,11 @@ class DemoDirectory:
                         name=room,
                         kind=MailboxKind.ROOM,
                         capacity=capacity,
-                        location=floor,
+                        location=f"{building}, floor {floor}",
+                        building=building,
+                        floor=floor,
                     )
-                    for room, capacity, floor in rooms
+                    for room, capacity, building, floor in rooms
                 ),
             )
             for list_id, list_name, rooms in _ROOM_LISTS
@@ -172,6 +174,8 @@ class DemoDirectory:
                 name=f"Room {i}",
                 kind=MailboxKind.ROOM,
                 capacity=4 + i % 12,
+                building=("HQ", "Annex")[i % 2],
+                floor=str(i % 5),
             )
             for i in range(rooms)
         )
