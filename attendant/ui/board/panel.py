@@ -252,7 +252,7 @@ class BoardPanel(QWidget):
         rows.setDefaultSectionSize(ROW_HEIGHT)
         columns = view.horizontalHeader()
         columns.setHighlightSections(False)
-        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         columns.setMinimumSectionSize(48)
         for column, width in COLUMN_WIDTHS.items():
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -1,6 +1,7 @@
 """The "Today" column: a row's day as a strip of blocks, with hour ticks and a line at now.
 
-The header above the column writes the hours at the same positions as the ticks.
+The header above the column writes the hours at the same positions as the ticks, on a line of
+their own under the column titles, so no hour hides under the word "Today".
 
 Blocks are told apart by pattern as well as colour (busy solid, tentative hatched, working
 elsewhere dotted, out of office cross-hatched, no data grey stipple), so the strip still reads
@@ -189,7 +190,7 @@ class TimelineDelegate(QStyledItemDelegate):
 
 
 class TimelineHeader(QHeaderView):
-    """The board's column header, with the hours written above the "Today" strips."""
+    """The board's column header: titles on the first line, the hours of "Today" under them."""
 
     def __init__(self, board: BoardModel, column: int, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -197,9 +198,26 @@ class TimelineHeader(QHeaderView):
         self._board = board
         self._column = column
         self._hour_pen = QPen(QColor("#5f6873"))
-        self._hour_font = QFont()
-        self._hour_font.setPointSizeF(max(6.5, self._hour_font.pointSizeF() * 0.85))
         board.headerDataChanged.connect(self._on_header_changed)
+
+    def set_hour_colour(self, colour: QColor) -> None:
+        """The colour of the hour labels (the theme sets it)."""
+        self._hour_pen = QPen(colour)
+        self.viewport().update()
+
+    def _hour_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(False)
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+        return font
+
+    def hour_line_height(self) -> int:
+        """The height of the line the hours are written on."""
+        return QFontMetrics(self._hour_font()).height() + 2
+
+    def sizeHint(self) -> QSize:
+        size = super().sizeHint()
+        return QSize(size.width(), size.height() + self.hour_line_height())
 
     def paintSection(self, painter: QPainter, rect: QRect, logical_index: int) -> None:
         super().paintSection(painter, rect, logical_index)
@@ -215,22 +233,23 @@ class TimelineHeader(QHeaderView):
     def _paint_hours(self, painter: QPainter, rect: QRect, span: tuple[datetime, datetime]) -> None:
         start, end = span
         track = track_rect(rect)
-        metrics = QFontMetrics(self._hour_font)
-        title = self.model().headerData(self._column, Qt.Orientation.Horizontal) or ""
-        taken = rect.left() + 8 + QFontMetrics(self.font()).horizontalAdvance(f"{title}") + 12
+        font = self._hour_font()
+        metrics = QFontMetrics(font)
+        line = self.hour_line_height()
         hours = max(1.0, (end - start).total_seconds() / 3600)
         label_width = metrics.horizontalAdvance("00") + 10
         step = next((s for s in (1, 2, 3, 4, 6) if track.width() * s / hours >= label_width), 12)
-        painter.setFont(self._hour_font)
+        painter.setFont(font)
         painter.setPen(self._hour_pen)
+        top = rect.bottom() - line - 1
         for hour in whole_hours(start, end):
             if hour.hour % step == 0:
                 x = x_at(track, start, end, hour)
                 text = f"{hour.hour}"
                 half = metrics.horizontalAdvance(text) / 2
-                if x - half >= taken and x + half <= rect.right():
-                    box = QRectF(x - half - 2, rect.top(), 2 * half + 4, rect.height())
-                    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+                left = min(max(x - half, rect.left() + 1.0), rect.right() - 2 * half - 1)
+                box = QRectF(left - 2, top, 2 * half + 4, line)
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _on_header_changed(self, orientation: Qt.Orientation, first: int, last: int) -> None:
         if orientation == Qt.Orientation.Horizontal and first <= self._column <= last:
