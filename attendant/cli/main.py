@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from attendant import __version__
+from attendant.cli import free_rooms
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     avail.add_argument("--end", metavar="ISO", help="window end (default: end of day)")
     avail.add_argument("--json", action="store_true", help="print JSON")
 
+    free_rooms.add_parser(sub, common)
+
     rooms = sub.add_parser("rooms", parents=[common], help="room lists and their rooms")
     rooms.add_argument("--json", action="store_true", help="print JSON")
 
@@ -67,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": check,
         "availability": availability,
         "rooms": rooms,
+        "free-rooms": free_rooms,
         "signin": signin,
         "paths": paths,
     }

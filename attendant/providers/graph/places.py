@@ -69,18 +69,43 @@ def location_of(room: dict[str, Any]) -> str | None:
     return text[0].upper() + text[1:]
 
 
+def capacity_of(room: dict[str, Any]) -> int | None:
+    """Seats as a number; some tenants send a numeric string (``"50"``); else unknown."""
+    value = room.get("capacity")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and value >= 0 else None
+
+
+def _label(value: object) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def floor_of(room: dict[str, Any]) -> str | None:
+    """The floor as people say it: ``floorLabel``, else ``floorNumber``."""
+    return _label(room.get("floorLabel")) or _label(room.get("floorNumber"))
+
+
 def room_mailbox(room: dict[str, Any]) -> Mailbox | None:
     address = room.get("emailAddress")
     if not isinstance(address, str) or "@" not in address:
         logger.debug("Skipping a Graph room without an address: {}", room.get("displayName"))
         return None
-    capacity = room.get("capacity")
     return Mailbox(
         address=address,
         name=str(room.get("displayName") or "") or None,
         kind=MailboxKind.ROOM,
-        capacity=capacity if isinstance(capacity, int) and capacity >= 0 else None,
+        capacity=capacity_of(room),
         location=location_of(room),
+        building=_label(room.get("building")),
+        floor=floor_of(room),
     )
 
 

@@ -1,0 +1,163 @@
+"""``attendant free-rooms`` against the fake Exchange and the demo directory."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.fakes import FakeEvent
+from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME
+
+pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
+
+ROME = ZoneInfo("Europe/Rome")
+DAY = date(2026, 11, 23)
+AT = "2026-11-23T10:15:00+01:00"
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(DAY.year, DAY.month, DAY.day, hour, minute, tzinfo=ROME)
+
+
+@pytest.fixture
+def ews(make_ews):
+    server = make_ews()
+    server.add_mailbox("alice@contoso.com", "Alice Example")
+    server.add_mailbox(
+        "room.4@contoso.com", "Room 4", events=[FakeEvent(at(10), at(11), "Busy")]
+    )  # busy now
+    server.add_mailbox(
+        "room.5@contoso.com", "Room 5", events=[FakeEvent(at(10, 30), at(11), "Busy")]
+    )  # free 15 min
+    server.add_mailbox("room.6@contoso.com", "Room 6")  # free all day
+    server.add_mailbox(
+        "room.7@contoso.com", "Room 7", events=[FakeEvent(at(12), at(13), "Tentative")]
+    )  # free until noon
+    server.add_mailbox(
+        "room.8@contoso.com", "Room 8", events=[FakeEvent(at(12), at(13), "Busy")]
+    )  # free until noon too
+    server.add_room_list(
+        "rooms-hq@contoso.com",
+        "HQ rooms",
+        ["room.4@contoso.com", "room.5@contoso.com", "room.7@contoso.com"],
+    )
+    return server
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    from attendant.cli import main
+    from attendant.log import shutdown_logging
+
+    monkeypatch.setenv("ATTENDANT_PASSWORD", DEFAULT_PASSWORD)
+    monkeypatch.setenv("TZ", "Europe/Rome")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    yield run
+    shutdown_logging()
+
+
+def config(tmp_path, ews, ca_file, rooms: str) -> str:
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        f"""schema_version = 1
+
+[calendar]
+provider = "exchange"
+
+[calendar.exchange]
+ews_url = "{ews.url}"
+version = "{ews.version}"
+username = '{DEFAULT_USERNAME}'
+
+[network]
+ca_bundle = '{ca_file}'
+timeout_seconds = 5
+
+[watch]
+people = ["alice@contoso.com"]
+rooms = {rooms}
+room_lists = ["rooms-hq@contoso.com"]
+""",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+PLAIN_ROOMS = '["room.6@contoso.com", "room.8@contoso.com", "ghost.room@contoso.com"]'
+
+
+def test_watched_rooms_free_long_enough_longest_first(cli, ews, ca_file, tmp_path):
+    path = config(tmp_path, ews, ca_file, PLAIN_ROOMS)
+    code, out, err = cli("free-rooms", "--config", path, "--at", AT, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["provider"], data["at"], data["for_minutes"], data["capacity"]) == (
+        "exchange",
+        AT,
+        30,
+        None,
+    )
+    assert [(r["name"], r["free_until"]) for r in data["rooms"]] == [
+        ("Room 6", None),
+        ("Room 7", "2026-11-23T12:00:00+01:00"),
+        ("Room 8", "2026-11-23T12:00:00+01:00"),
+    ]  # Room 4 busy, Room 5 free only 15 min, the ghost room has no data
+    assert data["rooms"][0] == {
+        "address": "room.6@contoso.com",
+        "name": "Room 6",
+        "capacity": None,
+        "building": None,
+        "floor": None,
+        "free_until": None,
+    }
+
+    code, out, _ = cli("free-rooms", "--config", path, "--at", AT, "--for", "15", "--json")
+    assert code == 0
+    assert "Room 5" in [r["name"] for r in json.loads(out)["rooms"]]
+    code, out, _ = cli("free-rooms", "--config", path, "--at", AT, "--for", "120", "--json")
+    assert [r["name"] for r in json.loads(out)["rooms"]] == ["Room 6"]
+
+
+def test_unknown_capacity_is_left_out_and_counted(cli, ews, ca_file, tmp_path):
+    path = config(tmp_path, ews, ca_file, PLAIN_ROOMS)
+    code, out, _ = cli("free-rooms", "--config", path, "--at", AT, "--capacity", "4", "--json")
+    assert code == 0
+    assert json.loads(out)["rooms"] == []
+    code, out, _ = cli("free-rooms", "--config", path, "--at", AT, "--capacity", "4")
+    assert code == 0
+    assert "3 free rooms of unknown capacity left out" in out
+    code, out, _ = cli("free-rooms", "--config", path, "--at", AT)
+    assert "Room 6" in out and "free for the rest of the day" in out
+    assert "Room 7" in out and "free for 1 h 45 min (until 12:00)" in out
+
+
+def test_bad_arguments_are_settings_errors(cli, ews, ca_file, tmp_path):
+    path = config(tmp_path, ews, ca_file, PLAIN_ROOMS)
+    assert cli("free-rooms", "--config", path, "--for", "0")[0] == 2
+    assert cli("free-rooms", "--config", path, "--capacity", "0")[0] == 2
+    code, _, err = cli("free-rooms", "--config", path, "--at", "ten past ten")
+    assert code == 2 and "ISO 8601" in err
+    assert ews.requests_total == 0
+
+
+def test_demo_rooms_carry_capacity_building_and_floor(cli):
+    code, out, _ = cli(
+        "free-rooms", "--at", "2026-12-05T23:40:00+00:00", "--capacity", "6", "--json"
+    )
+    assert code == 0
+    rooms = json.loads(out)["rooms"]
+    assert rooms, "the demo has free rooms at any hour"
+    assert all(r["capacity"] >= 6 and r["building"] in ("HQ", "Annex") for r in rooms)
+    assert all(r["floor"] in ("0", "1") for r in rooms)
+    untils = [r["free_until"] for r in rooms]
+    assert untils == sorted(
+        untils, key=lambda u: (u is not None, -(datetime.fromisoformat(u).timestamp() if u else 0))
+    )
