@@ -90,12 +90,14 @@ def test_the_header_writes_the_hours(panel: BoardPanel) -> None:
 
     def ink(instant) -> int:
         x = round(x_at(track, *span, instant))
+        # The hours have the header's bottom line to themselves, under the titles.
         return sum(
             image.pixelColor(x + dx, y).value() < 140
             for dx in range(-6, 7)
-            for y in range(header.height())
+            for y in range(header.height() - header.hour_line_height() - 1, header.height())
         )
 
     assert ink(at(12)) > 5  # "12" is written above noon
+    assert ink(at(8)) > 5  # the morning is not hidden under the column's title
     assert ink(at(12, 30)) == 0  # nothing between the labels
     assert [h.hour for h in whole_hours(at(6, 30), at(9))] == [7, 8, 9]
