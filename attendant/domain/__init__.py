@@ -1,6 +1,8 @@
 """Frozen, typed, timezone-aware values and pure free/busy arithmetic (standard library only)."""
 
 from attendant.domain.model import (
+    PERSON_DETAILS,
+    ROOM_DETAILS,
     Availability,
     BusyType,
     Event,
@@ -10,6 +12,7 @@ from attendant.domain.model import (
     RoomList,
     Snapshot,
     Status,
+    WatchEntry,
     WatchList,
     Window,
     require_aware,
@@ -18,6 +21,8 @@ from attendant.domain.privacy import MeetingDetails, redact, redact_all, visible
 from attendant.domain.status import StatusView, evaluate, status_at, strongest_at
 
 __all__ = [
+    "PERSON_DETAILS",
+    "ROOM_DETAILS",
     "Availability",
     "BusyType",
     "Event",
@@ -29,6 +34,7 @@ __all__ = [
     "Snapshot",
     "Status",
     "StatusView",
+    "WatchEntry",
     "WatchList",
     "Window",
     "evaluate",

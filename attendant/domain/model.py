@@ -7,7 +7,7 @@ broken mailbox must not blank the receptionist's board.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -66,6 +66,8 @@ class Mailbox:
     phone: str | None = None
     capacity: int | None = None
     location: str | None = None
+    mobile: str | None = None
+    job_title: str | None = None
     #: Rooms: the building and floor as the watch list or the server name them.
     building: str | None = None
     floor: str | None = None
@@ -82,6 +84,9 @@ class Mailbox:
     @property
     def display_name(self) -> str:
         return self.name or self.address
+
+
+_MAILBOX_FIELDS = frozenset(f.name for f in fields(Mailbox))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,17 +170,95 @@ class Availability:
         return Availability(self.mailbox, tuple(kept), self.error, self.working_hours)
 
 
+#: The details a watch entry of a person may carry besides its address (INTERFACES.md §2).
+PERSON_DETAILS: tuple[str, ...] = ("name", "phone", "mobile", "department", "job_title")
+#: The details a watch entry of a room may carry besides its address.
+ROOM_DETAILS: tuple[str, ...] = ("name", "capacity", "building", "floor")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEntry:
+    """One watched person or room: its address and what the admin wrote about it.
+
+    What the admin wrote wins over what the server reports; the server fills in the rest
+    (see :meth:`apply_to`). An entry with nothing but an address is written back as a plain
+    address, one with details as an inline table.
+    """
+
+    address: str
+    name: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    department: str | None = None
+    job_title: str | None = None
+    capacity: int | None = None
+    building: str | None = None
+    floor: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.address.casefold()
+
+    def details(self) -> dict[str, str | int]:
+        """The details that are set, by key, in the order INTERFACES.md lists them."""
+        found: dict[str, str | int] = {}
+        for name in (*PERSON_DETAILS, *ROOM_DETAILS[1:]):
+            value = getattr(self, name)
+            if value is not None:
+                found[name] = value
+        return found
+
+    def merged(self, other: WatchEntry) -> WatchEntry:
+        """This entry with the details it lacks taken from ``other`` (this one wins)."""
+        values = {**other.details(), **self.details()}
+        return WatchEntry(self.address, **values)  # type: ignore[arg-type]
+
+    def apply_to(self, mailbox: Mailbox) -> Mailbox:
+        """``mailbox`` with every detail written here put over what the server said."""
+        changes: dict[str, object] = {
+            name: value
+            for name, value in self.details().items()
+            if name in _MAILBOX_FIELDS and getattr(mailbox, name) != value
+        }
+        return replace(mailbox, **changes) if changes else mailbox  # type: ignore[arg-type]
+
+    def as_mailbox(self, kind: MailboxKind) -> Mailbox:
+        """A mailbox of ``kind`` carrying this entry's details (no server data yet)."""
+        return self.apply_to(Mailbox(address=self.address, kind=kind))
+
+
+def _entries(values: tuple[WatchEntry | str, ...]) -> tuple[WatchEntry, ...]:
+    return tuple(v if isinstance(v, WatchEntry) else WatchEntry(v) for v in values)
+
+
 @dataclass(frozen=True, slots=True)
 class WatchList:
-    """What the receptionist watches: people, rooms, and every room of some room lists."""
+    """What the receptionist watches: people, rooms, and every room of some room lists.
 
-    people: tuple[str, ...] = ()
-    rooms: tuple[str, ...] = ()
+    People and rooms are :class:`WatchEntry` values; a plain address given to the constructor
+    becomes an entry without details.
+    """
+
+    people: tuple[WatchEntry, ...] = ()
+    rooms: tuple[WatchEntry, ...] = ()
     room_lists: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "people", _entries(self.people))
+        object.__setattr__(self, "rooms", _entries(self.rooms))
+        object.__setattr__(self, "room_lists", tuple(self.room_lists))
 
     @property
     def is_empty(self) -> bool:
         return not (self.people or self.rooms or self.room_lists)
+
+    def entry(self, address: str) -> WatchEntry | None:
+        """The person or room entry of ``address`` (ignoring case), or None."""
+        folded = address.casefold()
+        for entry in (*self.people, *self.rooms):
+            if entry.key == folded:
+                return entry
+        return None
 
 
 @dataclass(frozen=True, slots=True)

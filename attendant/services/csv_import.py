@@ -15,7 +15,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from attendant.domain import WatchEntry
 from attendant.settings import validate_value
+from attendant.settings.entries import clean_detail
 
 #: The columns, in the order a file without a header row has them.
 COLUMNS: tuple[str, ...] = ("name", "email", "department", "phone")
@@ -43,6 +45,16 @@ class ImportedPerson:
     name: str = ""
     department: str = ""
     phone: str = ""
+
+    @property
+    def entry(self) -> WatchEntry:
+        """The watch entry for this row: the address with the name, department and phone."""
+        return WatchEntry(
+            self.email,
+            name=clean_detail(self.name),
+            department=clean_detail(self.department),
+            phone=clean_detail(self.phone),
+        )
 
     @property
     def label(self) -> str:
@@ -73,12 +85,17 @@ class CsvImport:
 
     def new_addresses(self, existing: tuple[str, ...]) -> tuple[str, ...]:
         """The imported addresses that ``existing`` does not hold yet (ignoring case)."""
+        return tuple(entry.address for entry in self.new_entries(existing))
+
+    def new_entries(self, existing: tuple[str, ...]) -> tuple[WatchEntry, ...]:
+        """Watch entries (with name, department and phone) for the imported people that
+        ``existing`` does not hold yet (ignoring case)."""
         seen = {address.casefold() for address in existing}
-        fresh: list[str] = []
+        fresh: list[WatchEntry] = []
         for person in self.people:
             if person.email.casefold() not in seen:
                 seen.add(person.email.casefold())
-                fresh.append(person.email)
+                fresh.append(person.entry)
         return tuple(fresh)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from loguru import logger
 
-from attendant.domain import Mailbox, MailboxKind, WatchList
+from attendant.domain import Mailbox, MailboxKind, WatchEntry, WatchList
 from attendant.providers.base import FreeBusyProvider, Resolver, RoomCatalog
 
 
@@ -26,18 +26,18 @@ def watched_mailboxes(provider: FreeBusyProvider, watch: WatchList) -> list[Mail
     Blocking: it may ask the server for room lists and display names.
     """
     known: dict[str, Mailbox] = {}
-    addresses = [*watch.people, *watch.rooms]
+    addresses = [entry.address for entry in (*watch.people, *watch.rooms)]
     if addresses and isinstance(provider, Resolver):
         known = {m.key: m for m in provider.resolve(addresses)}
 
-    def named(address: str, kind: MailboxKind) -> Mailbox:
-        found = known.get(address.casefold())
-        if found is not None:
-            return found if found.kind is kind else _with_kind(found, kind)
-        return Mailbox(address=address, kind=kind)
+    def named(entry: WatchEntry, kind: MailboxKind) -> Mailbox:
+        found = known.get(entry.key)
+        if found is None:
+            return entry.as_mailbox(kind)
+        return entry.apply_to(_with_kind(found, kind))
 
-    people = [named(a, MailboxKind.PERSON) for a in watch.people]
-    rooms = [named(a, MailboxKind.ROOM) for a in watch.rooms]
+    people = [named(e, MailboxKind.PERSON) for e in watch.people]
+    rooms = [named(e, MailboxKind.ROOM) for e in watch.rooms]
     listed: list[Mailbox] = []
     if watch.room_lists:
         if not isinstance(provider, RoomCatalog):

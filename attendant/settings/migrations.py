@@ -15,6 +15,17 @@ from typing import Any
 RawSettings = dict[str, Any]
 Migration = Callable[[RawSettings], RawSettings]
 
+
+def _entries_may_be_tables(raw: RawSettings) -> RawSettings:
+    """Version 2 lets a watched person or room be a table with details (INTERFACES.md §2).
+
+    Every version 1 file is a valid version 2 file: its plain addresses stay as they are. The
+    file is rewritten as version 2 only when the admin saves, so that an older Attendant
+    reading a file with tables says it was written by a newer version instead of rejecting
+    the tables one by one.
+    """
+    return raw
+
+
 #: ``MIGRATIONS[v]`` maps a file of schema version ``v`` to version ``v + 1``.
-#: Version 1 is the first version; there is nothing to migrate yet.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _entries_may_be_tables}

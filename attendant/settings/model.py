@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from attendant.domain import MeetingDetails, WatchList
+from attendant.domain import MeetingDetails, WatchEntry, WatchList
 from attendant.settings.problems import Problem
 from attendant.settings.schema import CURRENT_SCHEMA_VERSION, SCHEMA, field_spec
 from attendant.settings.tomlkeys import KeyPath, dotted, split_dotted
@@ -44,6 +44,10 @@ def _bool(key: str) -> bool:
 
 def _addresses(key: str) -> tuple[str, ...]:
     return _default(key, tuple)
+
+
+def _entries(key: str) -> tuple[WatchEntry, ...]:
+    return tuple(WatchEntry(address) for address in _addresses(key))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +103,10 @@ class NetworkSettings:
 
 @dataclass(frozen=True, slots=True)
 class WatchSettings:
-    """The mailboxes on the board, as e-mail addresses."""
+    """The mailboxes on the board: people and rooms with what the admin wrote about them."""
 
-    people: tuple[str, ...] = _addresses("watch.people")
-    rooms: tuple[str, ...] = _addresses("watch.rooms")
+    people: tuple[WatchEntry, ...] = _entries("watch.people")
+    rooms: tuple[WatchEntry, ...] = _entries("watch.rooms")
     room_lists: tuple[str, ...] = _addresses("watch.room_lists")
 
 

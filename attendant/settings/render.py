@@ -11,6 +11,8 @@ from typing import Any
 
 import tomli_w
 
+from attendant.domain import WatchEntry
+from attendant.settings.entries import entry_table
 from attendant.settings.model import Settings, find_secret_key, validate_settings
 from attendant.settings.problems import SettingsError
 from attendant.settings.schema import SCHEMA, SECTIONS
@@ -29,13 +31,20 @@ def settings_to_toml(settings: Settings, *, omit: Collection[str] = ()) -> str:
     document: dict[str, Any] = {"schema_version": settings.schema_version}
     for key in SCHEMA:
         if key not in omit:
-            _put(document, tuple(key.split(".")), settings.get(key), key)
+            _put(document, tuple(key.split(".")), _plain(settings.get(key)), key)
     for key, value in settings.extra:
         _put(document, split_dotted(key), value, key)
     secret = find_secret_key(document)
     if secret is not None:  # validate_settings should have caught it
         raise ValueError(f"refusing to write the secret-like key {secret} to a settings file")
     return _with_comments(tomli_w.dumps(document))
+
+
+def _plain(value: object) -> object:
+    """Watch entries as the file writes them (an address, or an inline table)."""
+    if isinstance(value, tuple):
+        return [entry_table(item) if isinstance(item, WatchEntry) else item for item in value]
+    return value
 
 
 def _put(document: dict[str, Any], path: KeyPath, value: object, key: str) -> None:

@@ -10,19 +10,26 @@ title is written down exactly once (as qutebrowser's ``configdata.yml`` does).
 from __future__ import annotations
 
 import builtins
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-import tomli_w
+from attendant.domain import PERSON_DETAILS, ROOM_DETAILS, WatchEntry
+from attendant.settings.checks import (
+    BUILTIN_PROVIDERS,
+    check_address,
+    check_client_id,
+    check_provider,
+    check_tenant_id,
+    https_url,
+    plain_text_problem,
+    show,
+)
+from attendant.settings.entries import entry_address, entry_problems, to_entry
+
+__all__ = ["BUILTIN_PROVIDERS", "CURRENT_SCHEMA_VERSION", "SCHEMA", "FieldSpec", "show"]
 
 #: The version of the settings file layout this code writes. Older files are migrated.
-CURRENT_SCHEMA_VERSION = 1
-
-#: Built-in calendar providers; a provider plugin may register another identifier-like name.
-BUILTIN_PROVIDERS: tuple[str, ...] = ("demo", "exchange", "office365", "graph")
+CURRENT_SCHEMA_VERSION = 2
 
 EXCHANGE_VERSIONS: tuple[str, ...] = (
     "Exchange2007_SP1",
@@ -45,101 +52,6 @@ SECTIONS: Mapping[str, str] = {
     "privacy": "Privacy",
 }
 
-_GUID_EXAMPLE = "00000000-0000-0000-0000-000000000000"
-_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
-_TOP_LABEL = r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
-_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+{_TOP_LABEL}", re.IGNORECASE)
-_ADDRESS = re.compile(rf"[^\s@\"(),:;<>\[\]\\]{{1,64}}@(?:{_LABEL}\.)+{_TOP_LABEL}", re.IGNORECASE)
-_PROVIDER_NAME = re.compile(r"[a-z][a-z0-9_]*")
-
-
-def show(value: object) -> str:
-    """``value`` as it would be written in TOML, shortened, for messages."""
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, list | tuple):
-        text = "[" + ", ".join(show(item) for item in value) + "]"
-    else:
-        try:
-            text = tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
-        except (TypeError, ValueError):
-            text = repr(value)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def _plain_text_problem(value: str) -> str | None:
-    if value != value.strip():
-        return f"must not start or end with spaces (got {show(value)})"
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        return f"must not contain control characters (got {show(value)})"
-    return None
-
-
-def _check_provider(value: str) -> str | None:
-    if _PROVIDER_NAME.fullmatch(value):
-        return None
-    hint = f'; did you mean "{value.lower()}"?' if value.lower() in BUILTIN_PROVIDERS else ""
-    return (
-        f"must be one of {', '.join(BUILTIN_PROVIDERS)}, or the name of a provider plugin "
-        f"(lowercase letters, digits and _) (got {show(value)}){hint}"
-    )
-
-
-def _https_url(example: str, *, host_only: bool = False) -> Callable[[str], str | None]:
-    def check(value: str) -> str | None:
-        if value == "":
-            return None
-        try:
-            parts = urlsplit(value)
-            _ = parts.port  # raises ValueError for a port that is not a number in range
-        except ValueError:
-            return f"must be an https:// URL like {example} (got {show(value)})"
-        if parts.scheme.lower() == "http":
-            return (
-                "must start with https:// because credentials are never sent over plain "
-                f"http (got {show(value)})"
-            )
-        if parts.scheme.lower() != "https" or not parts.hostname:
-            return f"must be an https:// URL like {example} (got {show(value)})"
-        if parts.username is not None or parts.password is not None:
-            return (
-                "must not contain a user name or password; the password lives in the "
-                "operating system's keyring"
-            )
-        if host_only and (parts.path not in ("", "/") or parts.query or parts.fragment):
-            return (
-                f"must be the sign-in host only, like {example}; the tenant goes in tenant_id "
-                f"(got {show(value)})"
-            )
-        return None
-
-    return check
-
-
-def _check_client_id(value: str) -> str | None:
-    if value == "" or _GUID.fullmatch(value):
-        return None
-    return (
-        f"must be the Application (client) ID of the app registration, a GUID like "
-        f"{_GUID_EXAMPLE} (got {show(value)})"
-    )
-
-
-def _check_tenant_id(value: str) -> str | None:
-    if value == "" or _GUID.fullmatch(value) or _DOMAIN.fullmatch(value):
-        return None
-    return (
-        f"must be the Directory (tenant) ID, a GUID like {_GUID_EXAMPLE}, or a verified "
-        f"domain like contoso.onmicrosoft.com (got {show(value)})"
-    )
-
-
-def _check_address(value: str) -> str | None:
-    if _ADDRESS.fullmatch(value):
-        return None
-    return f"is not an e-mail address like name@contoso.com (got {show(value)})"
-
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
@@ -149,6 +61,7 @@ class FieldSpec:
     well-known values (the dialog offers them) and any value that passes ``check`` is accepted
     as well. ``check`` is an extra check of a string value, or of each entry of a tuple value;
     ``unique`` makes the entries of a tuple unique, ignoring case (e-mail addresses).
+    ``details`` lets an entry be a table of an address and those details (see ``entries``).
     """
 
     key: str
@@ -162,6 +75,8 @@ class FieldSpec:
     open_choices: bool = False
     secret: bool = False
     unique: bool = False
+    #: The details an entry may carry as an inline table (watch entries); empty: strings only.
+    details: tuple[str, ...] = ()
     check: Callable[[str], str | None] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -192,13 +107,13 @@ class FieldSpec:
                 return (f"must be a string (got {show(value)})",)
             return self._str_errors(value)
         if self.type is tuple:
-            return self._tuple_errors(value)
+            return tuple(message for _number, message in self.entry_errors(value))
         raise TypeError(f"{self.key}: unsupported setting type {self.type!r}")
 
     def coerce(self, value: object) -> object:
         """``value`` in the type the settings dataclasses hold (a TOML array becomes a tuple)."""
         if self.type is tuple and isinstance(value, list | tuple):
-            return tuple(value)
+            return tuple(to_entry(item) for item in value) if self.details else tuple(value)
         return value
 
     def _int_errors(self, value: object) -> tuple[str, ...]:
@@ -214,7 +129,7 @@ class FieldSpec:
         return ()
 
     def _str_errors(self, value: str) -> tuple[str, ...]:
-        plain = _plain_text_problem(value)
+        plain = plain_text_problem(value)
         if plain is not None:
             return (plain,)
         if self.choices is not None and value not in self.choices:
@@ -231,42 +146,66 @@ class FieldSpec:
                 return (message,)
         return ()
 
-    def _tuple_errors(self, value: object) -> tuple[str, ...]:
+    def entry_errors(self, value: object) -> tuple[tuple[int | None, str], ...]:
+        """Every error of the list ``value`` with the 1-based entry it is about (None: the list)."""
         if not isinstance(value, list | tuple):
-            return (f"must be a list of strings (got {show(value)})",)
-        errors: list[str] = []
+            return ((None, f"must be a list of {self._entries_word} (got {show(value)})"),)
+        errors: list[tuple[int | None, str]] = []
         seen: dict[str, int] = {}
         for number, item in enumerate(value, start=1):
-            if not isinstance(item, str):
-                errors.append(f"entry {number} must be a string (got {show(item)})")
+            address = entry_address(item) if self.details else item
+            if self.details and not isinstance(item, str):
+                if not isinstance(item, Mapping | WatchEntry):
+                    errors.append((number, f"entry {number} {self._entry_word} (got {show(item)})"))
+                    continue
+                problems = entry_problems(item, self.details)
+                errors.extend((number, f"entry {number} {problem}") for problem in problems)
+                if problems:
+                    continue
+            if not isinstance(address, str):
+                errors.append((number, f"entry {number} {self._entry_word} (got {show(item)})"))
                 continue
-            message = _plain_text_problem(item)
+            message = plain_text_problem(address)
             if message is None and self.check is not None:
-                message = self.check(item)
+                message = self.check(address)
             if message is not None:
-                errors.append(f"entry {number} {message}")
+                errors.append((number, f"entry {number} {message}"))
                 continue
             if self.unique:
-                folded = item.casefold()
+                folded = address.casefold()
                 if folded in seen:
                     errors.append(
-                        f"entry {number} {show(item)} repeats entry {seen[folded]} "
-                        "(addresses are not case-sensitive)"
+                        (
+                            number,
+                            f"entry {number} {show(address)} repeats entry {seen[folded]} "
+                            "(addresses are not case-sensitive)",
+                        )
                     )
                 else:
                     seen[folded] = number
         return tuple(errors)
+
+    @property
+    def _entries_word(self) -> str:
+        return "addresses and tables" if self.details else "strings"
+
+    @property
+    def _entry_word(self) -> str:
+        if self.details:
+            return 'must be an address or a table like {address = "name@contoso.com", ...}'
+        return "must be a string"
 
 
 def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
     return {spec.key: spec for spec in specs}
 
 
-_HTTPS_EWS = _https_url("https://mail.contoso.com/EWS/Exchange.asmx")
-_HTTPS_AUTHORITY = _https_url("https://login.microsoftonline.com", host_only=True)
-_HTTPS_GRAPH = _https_url("https://graph.microsoft.com")
+_HTTPS_EWS = https_url("https://mail.contoso.com/EWS/Exchange.asmx")
+_HTTPS_AUTHORITY = https_url("https://login.microsoftonline.com", host_only=True)
+_HTTPS_GRAPH = https_url("https://graph.microsoft.com")
 _AUTHORITY_HELP = "The Entra ID sign-in host; national clouds have other hosts."
 _ADDRESS_HELP = "E-mail addresses, one an entry."
+_DETAILS_HELP = "An entry may be a table with the address and {}; what is written there wins."
 
 #: Every setting, by dotted key, in the order the file and the dialog show them.
 SCHEMA: dict[str, FieldSpec] = _specs(
@@ -275,7 +214,7 @@ SCHEMA: dict[str, FieldSpec] = _specs(
         "Where free/busy comes from: the built-in demo directory, on-premises Exchange, "
         "Exchange Online through EWS (office365) or Microsoft Graph (graph). The name of an "
         "installed provider plugin is accepted too.",
-        choices=BUILTIN_PROVIDERS, open_choices=True, check=_check_provider,
+        choices=BUILTIN_PROVIDERS, open_choices=True, check=check_provider,
     ),
     FieldSpec(
         "calendar.refresh_interval_seconds", int, 60, "Data refresh interval (seconds)",
@@ -315,13 +254,13 @@ SCHEMA: dict[str, FieldSpec] = _specs(
     FieldSpec(
         "calendar.office365.tenant_id", str, "", "Directory (tenant) ID",
         "A GUID, or a verified domain such as contoso.onmicrosoft.com.",
-        check=_check_tenant_id,
+        check=check_tenant_id,
     ),
     FieldSpec(
         "calendar.office365.client_id", str, "", "Application (client) ID",
         "The app registration's ID, a GUID; it needs the delegated EWS.AccessAsUser.All "
         "permission.",
-        check=_check_client_id,
+        check=check_client_id,
     ),
     FieldSpec(
         "calendar.office365.authority", str, "https://login.microsoftonline.com",
@@ -334,12 +273,12 @@ SCHEMA: dict[str, FieldSpec] = _specs(
     FieldSpec(
         "calendar.graph.tenant_id", str, "", "Directory (tenant) ID",
         "A GUID, or a verified domain such as contoso.onmicrosoft.com.",
-        check=_check_tenant_id,
+        check=check_tenant_id,
     ),
     FieldSpec(
         "calendar.graph.client_id", str, "", "Application (client) ID",
         "The app registration's ID, a GUID.",
-        check=_check_client_id,
+        check=check_client_id,
     ),
     FieldSpec(
         "calendar.graph.authority", str, "https://login.microsoftonline.com",
@@ -361,17 +300,19 @@ SCHEMA: dict[str, FieldSpec] = _specs(
         minimum=5, maximum=300,
     ),
     FieldSpec(
-        "watch.people", tuple, (), "People", f"The people to watch. {_ADDRESS_HELP}",
-        check=_check_address, unique=True,
+        "watch.people", tuple, (), "People",
+        f"The people to watch. {_ADDRESS_HELP} {_DETAILS_HELP.format(', '.join(PERSON_DETAILS))}",
+        check=check_address, unique=True, details=PERSON_DETAILS,
     ),
     FieldSpec(
-        "watch.rooms", tuple, (), "Rooms", f"Room mailboxes to watch. {_ADDRESS_HELP}",
-        check=_check_address, unique=True,
+        "watch.rooms", tuple, (), "Rooms",
+        f"Room mailboxes to watch. {_ADDRESS_HELP} {_DETAILS_HELP.format(', '.join(ROOM_DETAILS))}",
+        check=check_address, unique=True, details=ROOM_DETAILS,
     ),
     FieldSpec(
         "watch.room_lists", tuple, (), "Room lists",
         f"Room lists; every room of these lists is watched. {_ADDRESS_HELP}",
-        check=_check_address, unique=True,
+        check=check_address, unique=True,
     ),
     FieldSpec(
         "privacy.meeting_details", str, "show", "Meeting details",

@@ -37,7 +37,7 @@ from attendant.settings.model import (
 from attendant.settings.problems import Problem, SettingsError, Severity
 from attendant.settings.render import settings_to_toml
 from attendant.settings.schema import CURRENT_SCHEMA_VERSION, SCHEMA, show
-from attendant.settings.tomlkeys import KeyPath, dotted, key_lines, line_of
+from attendant.settings.tomlkeys import KeyPath, dotted, entry_path, key_lines, line_of
 
 _LEAVES: dict[KeyPath, str] = {tuple(key.split(".")): key for key in SCHEMA}
 _TABLES: frozenset[KeyPath] = frozenset(
@@ -279,10 +279,17 @@ def _walk(document: _Document, table: Mapping[str, Any], prefix: KeyPath) -> Non
         key = _LEAVES.get(path)
         if key is not None:
             spec = SCHEMA[key]
-            errors = spec.errors(value)
-            for message in errors:
-                document.report(path, message)
-            if not errors:
+            errors = (
+                spec.entry_errors(value)
+                if spec.type is tuple
+                else ((None, message) for message in spec.errors(value))
+            )
+            valid = True
+            for number, message in errors:
+                valid = False
+                line = None if number is None else line_of(document.lines, entry_path(path, number))
+                document.report(path, message, line=line)
+            if valid:
                 document.values[key] = spec.coerce(value)
         elif path in _TABLES:
             if isinstance(value, dict):

@@ -38,13 +38,19 @@ def key_lines(text: str) -> dict[KeyPath, int]:
     """The 1-based line where each key path is first written in the TOML ``text``.
 
     Parents of a header or a dotted key are recorded at the same line when they are not written
-    anywhere earlier. Keys inside arrays are not recorded. A text that is not valid TOML gives
+    anywhere earlier. Keys inside arrays are not recorded, but each entry of an array is, as
+    :func:`entry_path` names it. A text that is not valid TOML gives
     whatever was found before the scanner lost its way.
     """
     scanner = _Scanner(text)
     with contextlib.suppress(_ScanError):
         scanner.document()
     return scanner.found
+
+
+def entry_path(path: KeyPath, number: int) -> KeyPath:
+    """The path :func:`key_lines` records the 1-based entry ``number`` of the array ``path`` at."""
+    return (*path, f"[{number}]")
 
 
 def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
@@ -183,7 +189,7 @@ class _Scanner:
         if char == "{":
             self.inline_table(path)
         elif char == "[":
-            self.array()
+            self.array(path)
         elif self.peek(3) in ('"""', "'''"):
             self.multiline_string(self.peek(3))
         elif char == '"':
@@ -211,8 +217,9 @@ class _Scanner:
             if self.peek() == ",":
                 self.pos += 1
 
-    def array(self) -> None:
+    def array(self, path: KeyPath | None) -> None:
         self.expect("[")
+        number = 0
         while True:
             self.skip_space_and_comments()
             if self.peek() == "]":
@@ -220,6 +227,9 @@ class _Scanner:
                 return
             if self.at_end():
                 raise _ScanError("unterminated array")
+            number += 1
+            if path is not None:
+                self.found.setdefault(entry_path(path, number), self.line())
             self.value(None)
             self.skip_space_and_comments()
             if self.peek() == ",":

@@ -16,6 +16,7 @@ from attendant.domain import (
     MailboxError,
     MailboxKind,
     Snapshot,
+    WatchEntry,
     WatchList,
     Window,
 )
@@ -166,3 +167,23 @@ def test_watch_list_emptiness() -> None:
     assert not WatchList(people=("a@b.c",)).is_empty
     assert not WatchList(rooms=("r@b.c",)).is_empty
     assert not WatchList(room_lists=("l@b.c",)).is_empty
+
+
+def test_a_watch_entry_wins_over_the_server_and_the_server_fills_in_the_rest() -> None:
+    entry = WatchEntry("bob@contoso.com", name="Bob (front desk)", phone="+39 1")
+    server = Mailbox("BOB@contoso.com", name="Bob Builder", department="Sales", phone="+39 2")
+    merged = entry.apply_to(server)
+    assert (merged.address, merged.name, merged.department, merged.phone) == (
+        "BOB@contoso.com",
+        "Bob (front desk)",
+        "Sales",
+        "+39 1",
+    )
+    assert WatchEntry("x@y.com").apply_to(server) is server
+    room = WatchEntry("r@y.com", capacity=8, floor="2").as_mailbox(MailboxKind.ROOM)
+    assert (room.kind, room.capacity, room.floor, room.name) == (MailboxKind.ROOM, 8, "2", None)
+    assert entry.merged(WatchEntry("bob@contoso.com", name="B", mobile="+39 3")) == WatchEntry(
+        "bob@contoso.com", name="Bob (front desk)", phone="+39 1", mobile="+39 3"
+    )
+    assert WatchList(people=("a@b.c",)).people == (WatchEntry("a@b.c"),)
+    assert WatchList(people=(entry,)).entry("BOB@CONTOSO.COM") is entry

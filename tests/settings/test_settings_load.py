@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from attendant.domain import WatchEntry
 from attendant.settings import (
     CURRENT_SCHEMA_VERSION,
     MIGRATIONS,
@@ -80,7 +81,7 @@ def test_a_full_file_is_read(write: Write) -> None:
     assert calendar.exchange.auth == "ntlm"
     assert calendar.office365 == default_settings().calendar.office365
     assert result.settings.network.timeout_seconds == 10
-    assert result.settings.watch.rooms == ("room.4@contoso.com",)
+    assert result.settings.watch.rooms == (WatchEntry("room.4@contoso.com"),)
     assert result.settings.watch_list().room_lists == ("rooms-hq@contoso.com",)
 
 
@@ -132,8 +133,8 @@ def test_every_validation_error_is_reported_with_its_line_and_key(write: Write) 
         (7, "calendar.exchange.version"),
         (10, "calendar.office365.client_id"),
         (11, "calendar.office365.tenant_id"),
-        (14, "watch.people"),
-        (14, "watch.people"),
+        (16, "watch.people"),
+        (17, "watch.people"),
     ]
     messages = [message for _, _, message in errors]
     assert messages[0] == "must be a string (got 3)"

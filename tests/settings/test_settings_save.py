@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from attendant.domain import WatchEntry
 from attendant.settings import (
     BUILTIN_PROVIDERS,
     EXCHANGE_VERSIONS,
@@ -70,7 +71,7 @@ def test_round_trip(tmp_path: Path) -> None:
 def test_the_whole_document_is_written_schema_version_first(tmp_path: Path) -> None:
     text = settings_to_toml(default_settings())
     statements = [line for line in text.splitlines() if line and not line.startswith("#")]
-    assert statements[0] == "schema_version = 1"
+    assert statements[0] == "schema_version = 2"
     for key in SCHEMA:
         assert f"\n{key.rpartition('.')[2]} = " in text, key
     assert "# Data refresh interval (seconds), 15 to 3600\nrefresh_interval_seconds = 60" in text
@@ -248,6 +249,22 @@ _address_lists = st.lists(_addresses, max_size=6, unique_by=str.casefold).map(tu
 _text = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=20).filter(
     lambda value: value == value.strip()
 )
+_detail = st.one_of(
+    st.none(),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=20).filter(
+        lambda value: value == value.strip() and value != ""
+    ),
+)
+_people = st.lists(
+    st.builds(WatchEntry, _addresses, name=_detail, phone=_detail, mobile=_detail,
+              department=_detail, job_title=_detail),
+    max_size=6, unique_by=lambda entry: entry.key,
+).map(tuple)  # fmt: skip
+_rooms = st.lists(
+    st.builds(WatchEntry, _addresses, name=_detail, building=_detail, floor=_detail,
+              capacity=st.one_of(st.none(), st.integers(1, 5000))),
+    max_size=6, unique_by=lambda entry: entry.key,
+).map(tuple)  # fmt: skip
 _guids = st.one_of(st.just(""), st.uuids().map(str))
 _https = st.one_of(
     st.just(""),
@@ -275,9 +292,7 @@ _settings = st.builds(
         graph=st.builds(GraphSettings, tenant_id=_guids, client_id=_guids, graph_url=_https),
     ),
     network=st.builds(NetworkSettings, ca_bundle=_text, timeout_seconds=st.integers(5, 300)),
-    watch=st.builds(
-        WatchSettings, people=_address_lists, rooms=_address_lists, room_lists=_address_lists
-    ),
+    watch=st.builds(WatchSettings, people=_people, rooms=_rooms, room_lists=_address_lists),
 )
 
 

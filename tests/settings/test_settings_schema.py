@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from attendant.domain import WatchList
+from attendant.domain import WatchEntry, WatchList
 from attendant.settings import (
     CURRENT_SCHEMA_VERSION,
     SCHEMA,
@@ -51,7 +51,7 @@ def test_schema_and_dataclass_defaults_agree() -> None:
 
 def test_defaults_match_the_documented_contract() -> None:
     settings = default_settings()
-    assert settings.schema_version == CURRENT_SCHEMA_VERSION == 1
+    assert settings.schema_version == CURRENT_SCHEMA_VERSION == 2
     assert settings.calendar.provider == "demo"
     assert settings.calendar.refresh_interval_seconds == 60
     assert (settings.calendar.grant_basic_auth, settings.calendar.grant_modern_auth) == (
@@ -130,8 +130,9 @@ def test_field_spec_describes_bounds_and_choices() -> None:
         ("watch.people", ("alice@contoso",), "entry 1 is not an e-mail address"),
         ("watch.people", ("a b@contoso.com",), "entry 1 is not an e-mail address"),
         ("watch.people", ("a@b@contoso.com",), "entry 1 is not an e-mail address"),
-        ("watch.rooms", ("r@contoso.com", 4), "entry 2 must be a string (got 4)"),
-        ("watch.rooms", "r@contoso.com", "must be a list of strings"),
+        ("watch.rooms", ("r@contoso.com", 4), "entry 2 must be an address or a table"),
+        ("watch.rooms", "r@contoso.com", "must be a list of addresses and tables"),
+        ("watch.room_lists", ("r@contoso.com", 4), "entry 2 must be a string (got 4)"),
         ("watch.room_lists", ("a@x.com", "b@x.com", "A@X.com"), 'entry 3 "A@X.com" repeats'),
     ],
 )
@@ -149,7 +150,7 @@ def test_every_error_of_a_list_is_reported() -> None:
     assert errors == (
         'entry 1 is not an e-mail address like name@contoso.com (got "bob")',
         'entry 3 "X@Y.COM" repeats entry 2 (addresses are not case-sensitive)',
-        "entry 4 must be a string (got 3)",
+        'entry 4 must be an address or a table like {address = "name@contoso.com", ...} (got 3)',
     )
 
 
@@ -162,9 +163,9 @@ def test_with_value_returns_a_changed_copy() -> None:
     assert changed.calendar.office365 is original.calendar.office365
 
     changed = with_value(changed, "watch.rooms", ["room.4@contoso.com"])
-    assert changed.watch.rooms == ("room.4@contoso.com",)
+    assert changed.watch.rooms == (WatchEntry("room.4@contoso.com"),)
     assert changed.watch_list() == WatchList(rooms=("room.4@contoso.com",))
-    assert changed.get("watch.rooms") == ("room.4@contoso.com",)
+    assert changed.get("watch.rooms") == (WatchEntry("room.4@contoso.com"),)
 
 
 def test_with_value_refuses_invalid_values_with_the_schema_message() -> None:

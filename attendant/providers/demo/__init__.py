@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from attendant.domain import Availability, Mailbox, RoomList, WatchList, Window
+from attendant.domain import Availability, Mailbox, RoomList, WatchEntry, WatchList, Window
 from attendant.providers.demo.calendar import day_events, days_of
 from attendant.providers.demo.directory import DOMAIN, DemoDirectory
 
@@ -80,6 +80,6 @@ class DemoProvider:
     def default_watch(self) -> WatchList:
         """Everyone and every room: what a first start with no configuration shows."""
         return WatchList(
-            people=tuple(m.address for m in self.directory.people),
+            people=tuple(WatchEntry(m.address) for m in self.directory.people),
             room_lists=tuple(rl.address for rl in self.directory.room_lists),
         )

@@ -1,4 +1,4 @@
-"""The lists of the watch list page: addresses in a Qt model, with add and remove.
+"""The lists of the watch list page: entries in a Qt model, with add and remove.
 
 Every change goes into the dialog's copy through the schema (addresses checked, repeats
 refused, case ignored); a list the machine-wide file locks is read-only. Everything works from
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from attendant.domain import WatchEntry
 from attendant.settings import SCHEMA, validate_value
 from attendant.ui.settings.fields import EditSession
 
@@ -37,39 +38,71 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class AddressListModel(QAbstractListModel):
-    """The addresses of one watched list; names found meanwhile are shown beside them."""
+    """The entries of one watched list; names found meanwhile are shown beside them.
+
+    An entry is an address (room lists) or a :class:`WatchEntry` with what the admin wrote
+    about the person or room; its details are kept as they are and shown in the tooltip.
+    """
 
     ADDRESS_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, names: dict[str, str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._names = names
-        self._addresses: tuple[str, ...] = ()
+        self._entries: tuple[WatchEntry | str, ...] = ()
 
     @property
     def addresses(self) -> tuple[str, ...]:
-        return self._addresses
+        return tuple(address_of(entry) for entry in self._entries)
 
-    def set_addresses(self, addresses: tuple[str, ...]) -> None:
-        if addresses == self._addresses:
+    def set_entries(self, entries: tuple[WatchEntry | str, ...]) -> None:
+        if entries == self._entries:
             return
         self.beginResetModel()
-        self._addresses = addresses
+        self._entries = entries
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._addresses)
+        return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._addresses):
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
-        address = self._addresses[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            name = self._names.get(address.casefold())
-            return f"{name} <{address}>" if name else address
+        entry = self._entries[index.row()]
+        address = address_of(entry)
+        name = entry.name if isinstance(entry, WatchEntry) else None
+        name = name or self._names.get(address.casefold())
+        label = f"{name} <{address}>" if name else address
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not isinstance(entry, WatchEntry):
+                return label
+            details = [
+                f"{_DETAIL_TITLES.get(key, key)}: {value}"
+                for key, value in entry.details().items()
+                if key != "name"
+            ]
+            return "\n".join([label, *details])
         if role == self.ADDRESS_ROLE:
             return address
         return None
+
+
+_DETAIL_TITLES = {
+    "phone": "Phone",
+    "mobile": "Mobile",
+    "department": "Department",
+    "job_title": "Job title",
+    "capacity": "Seats",
+    "building": "Building",
+    "floor": "Floor",
+}
+
+
+def address_of(entry: WatchEntry | str) -> str:
+    """The address of a watch entry or of a plain address."""
+    return entry.address if isinstance(entry, WatchEntry) else entry
 
 
 class AddressList(QWidget):
@@ -89,6 +122,7 @@ class AddressList(QWidget):
         self.session = session
         self._names = names
         spec = SCHEMA[key]
+        self._details = bool(spec.details)
         self.title = QLabel(self)
         self.title.setObjectName("listTitle")
         self.model = AddressListModel(names, self)
@@ -133,21 +167,33 @@ class AddressList(QWidget):
         self.refresh()
 
     @property
+    def entries(self) -> tuple[WatchEntry | str, ...]:
+        """The list as the dialog's copy holds it: entries with details, or addresses."""
+        value = self.session.get(self.key)
+        assert isinstance(value, tuple)
+        return value
+
+    @property
     def addresses(self) -> tuple[str, ...]:
-        return tuple(str(a) for a in self.session.get(self.key))  # type: ignore[attr-defined]
+        return tuple(address_of(entry) for entry in self.entries)
 
     def refresh(self) -> None:
-        self.model.set_addresses(self.addresses)
-        self.title.setText(f"<b>{self._spec_title}</b> ({len(self.addresses)})")
+        self.model.set_entries(self.entries)
+        self.title.setText(f"<b>{self._spec_title}</b> ({len(self.entries)})")
 
-    def add(self, addresses: Iterable[str]) -> tuple[int, list[str]]:
-        """Add ``addresses``; returns how many were added and the messages about the rest."""
-        current = list(self.addresses)
-        seen = {a.casefold() for a in current}
+    def add(self, entries: Iterable[WatchEntry | str]) -> tuple[int, list[str]]:
+        """Add ``entries`` (addresses, or entries with details); returns how many were added
+        and the messages about the rest. Entries already in the list are left as they are."""
+        current = list(self.entries)
+        seen = {address_of(entry).casefold() for entry in current}
         problems: list[str] = []
-        for address in addresses:
-            address = address.strip()
+        for entry in entries:
+            if isinstance(entry, str):
+                entry = entry.strip()
+            address = address_of(entry)
             error = validate_value(self.key, (address,))
+            if error is None and isinstance(entry, WatchEntry):
+                error = validate_value(self.key, (entry,))
             if error is not None:
                 reason = error.removeprefix("entry 1 ").split(" (got ")[0]
                 problems.append(f"“{address}” {reason}")
@@ -156,8 +202,10 @@ class AddressList(QWidget):
                 problems.append(f"{address} is already in the list")
                 continue
             seen.add(address.casefold())
-            current.append(address)
-        added = len(current) - len(self.addresses)
+            if self._details and isinstance(entry, str):
+                entry = WatchEntry(entry)
+            current.append(entry)
+        added = len(current) - len(self.entries)
         if added and not self.locked:
             self.session.set(self.key, tuple(current))
         return added, problems
@@ -170,7 +218,7 @@ class AddressList(QWidget):
             rows = [self.view.currentIndex().row()]
         if not rows:
             return
-        kept = tuple(a for i, a in enumerate(self.addresses) if i not in rows)
+        kept = tuple(entry for i, entry in enumerate(self.entries) if i not in rows)
         self.session.set(self.key, kept)
         if kept:
             self.view.setCurrentIndex(self.model.index(min(rows[0], len(kept) - 1), 0))

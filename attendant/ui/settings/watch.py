@@ -14,8 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from attendant.domain import Mailbox, RoomList
+from attendant.domain import Mailbox, RoomList, WatchEntry
 from attendant.services.csv_import import CsvImport, CsvUnreadable, read_people_csv
+from attendant.settings.entries import clean_detail
 from attendant.ui.settings.discovery import (
     HIDDEN_ROOMS_NOTE,
     DirectorySearchDialog,
@@ -132,10 +133,7 @@ class WatchPage(QWidget):
         except CsvUnreadable as error:
             self._report(str(error), error=True)
             return None
-        for person in result.people:
-            if person.name:
-                self.names[person.email.casefold()] = person.name
-        fresh = result.new_addresses(self.people.addresses)
+        fresh = result.new_entries(self.people.addresses)
         added, _problems = self.people.add(fresh)
         already = len(result.people) - len(fresh)
         rows = len(result.people) + len(result.problems)
@@ -181,23 +179,31 @@ class WatchPage(QWidget):
         dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
 
     def _add_people(self, people: list[Mailbox]) -> None:
-        for person in people:
-            if person.name:
-                self.names[person.key] = person.name
-        self.people.add(p.address for p in people)
+        """Adds the people chosen in the directory with the name, department and phones the
+        directory gave, so that the board has them without asking the server again."""
+        self.people.add(person_entry(p) for p in people)
         self.people.refresh()
 
     def _add_rooms(self, rooms: list[Mailbox], lists: list[RoomList]) -> None:
-        for address, name in [
-            *((r.address, r.name) for r in rooms),
-            *((rl.address, rl.name) for rl in lists),
-        ]:
-            if name:
-                self.names[address.casefold()] = name
-        self.rooms.add(r.address for r in rooms)
+        for room_list in lists:
+            if room_list.name:
+                self.names[room_list.address.casefold()] = room_list.name
+        self.rooms.add(WatchEntry(r.address, name=clean_detail(r.name)) for r in rooms)
         self.room_lists.add(rl.address for rl in lists)
         self.rooms.refresh()
         self.room_lists.refresh()
+
+
+def person_entry(person: Mailbox) -> WatchEntry:
+    """The watch entry for a person found in the directory: what it said about them."""
+    return WatchEntry(
+        person.address,
+        name=clean_detail(person.name),
+        phone=clean_detail(person.phone),
+        mobile=clean_detail(person.mobile),
+        department=clean_detail(person.department),
+        job_title=clean_detail(person.job_title),
+    )
 
 
 def _choose_csv(parent: QWidget) -> Path | None:

@@ -325,4 +325,4 @@ def test_everything_is_reachable_from_the_keyboard(qtbot) -> None:
     people.view.setFocus()
     people.view.setCurrentIndex(people.model.index(0, 0))
     qtbot.keyClick(people.view, Qt.Key.Key_Delete)
-    assert dialog.session.settings.watch.people == ("bob@contoso.com",)
+    assert [e.address for e in dialog.session.settings.watch.people] == ["bob@contoso.com"]

@@ -20,6 +20,7 @@ from test_settings_dialog_support import (
     settled_workers_fixture,  # noqa: F401 - a fixture, by its name
 )
 
+from attendant.domain import WatchEntry
 from attendant.ui.settings.discovery import DirectorySearchDialog, RoomDiscoveryDialog
 from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
 
@@ -48,7 +49,12 @@ def test_csv_import_adds_the_good_rows_and_reports_the_bad_ones_by_line(
     page = dialog.watch_page
     dialog.tabs.setCurrentWidget(page)
     click(qtbot, page.import_button)
-    assert dialog.session.settings.watch.people == ("carol@contoso.com", "alice@contoso.com")
+    assert dialog.session.settings.watch.people == (
+        WatchEntry("carol@contoso.com"),
+        WatchEntry(
+            "alice@contoso.com", name="Alice Example", department="Finance", phone="+39 06 1"
+        ),
+    )
     report = page.import_report.text()
     assert report.startswith("Imported 1 of 5 rows from reception.csv.")
     assert "1 were already in the list." in report
@@ -79,7 +85,7 @@ def test_addresses_are_checked_before_they_are_added(qtbot) -> None:
     assert dialog.session.settings.watch.rooms == ()
     retype(qtbot, rooms.address, "room.4@contoso.com")
     click(qtbot, rooms.add_button)
-    assert dialog.session.settings.watch.rooms == ("room.4@contoso.com",)
+    assert dialog.session.settings.watch.rooms == (WatchEntry("room.4@contoso.com"),)
     assert rooms.address.text() == "" and "(1)" in rooms.title.text()
     rooms.view.setCurrentIndex(rooms.model.index(0, 0))
     click(qtbot, rooms.remove_button)
@@ -117,7 +123,9 @@ def test_directory_search_against_exchange_with_the_typed_password(
     qtbot.waitUntil(lambda: search.results.rowCount() > 0, timeout=10_000)
     assert search.results.index(0, 0).data().startswith("Alice Example <alice@contoso.com>")
     click(qtbot, search.add_button)
-    assert dialog.session.settings.watch.people == ("alice@contoso.com",)
+    [alice] = dialog.session.settings.watch.people
+    assert alice.address == "alice@contoso.com"
+    assert alice.name == "Alice Example"
     assert dialog.watch_page.people.model.index(0, 0).data() == "Alice Example <alice@contoso.com>"
     assert ews.failed_logons == 0
     search.reject()
@@ -154,7 +162,7 @@ def test_discover_rooms_from_the_room_lists(qtbot, ews, ca_file, tmp_path, no_ke
     discovery.model.item(1, 0).setCheckState(Qt.CheckState.Checked)  # the whole Lab list
     click(qtbot, discovery.add_button)
     watch = dialog.session.settings.watch
-    assert watch.rooms == ("room.5@contoso.com",)
+    assert watch.rooms == (WatchEntry("room.5@contoso.com", name="Room 5"),)
     assert watch.room_lists == ("rooms-lab@contoso.com",)
     notes = " ".join(label.text() for label in discovery.findChildren(type(discovery.status)))
     assert "hidden from the address list" in notes
@@ -169,5 +177,28 @@ def test_the_demo_directory_can_be_searched_from_the_keyboard(qtbot) -> None:
     first = search.results.index(0, 0).data(search.results.MAILBOX_ROLE)
     search.view.setFocus()
     qtbot.keyClick(search.view, Qt.Key.Key_Return)
-    assert dialog.session.settings.watch.people == (first.address,)
+    [added] = dialog.session.settings.watch.people
+    assert (added.address, added.name) == (first.address, first.name)
     search.reject()
+
+
+def test_details_written_in_the_file_survive_editing_the_list(qtbot) -> None:
+    bob = WatchEntry("bob@contoso.com", name="Bob Builder", phone="+39 06 5550101", mobile="+39 3")
+    room = WatchEntry("room.6@contoso.com", name="Room 6", capacity=12, building="Annex")
+    dialog = open_dialog(
+        qtbot,
+        settings_with(watch__people=("alice@contoso.com", bob), watch__rooms=(room,)),
+    )
+    page = dialog.watch_page
+    dialog.tabs.setCurrentWidget(page)
+    people = page.people
+    assert people.model.index(1, 0).data() == "Bob Builder <bob@contoso.com>"
+    tooltip = people.model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Phone: +39 06 5550101" in tooltip and "Mobile: +39 3" in tooltip
+    assert "Seats: 12" in page.rooms.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    people.view.setCurrentIndex(people.model.index(0, 0))
+    click(qtbot, people.remove_button)
+    retype(qtbot, people.address, "carol@contoso.com")
+    click(qtbot, people.add_button)
+    assert dialog.session.settings.watch.people == (bob, WatchEntry("carol@contoso.com"))
+    assert dialog.session.settings.watch.rooms == (room,)
