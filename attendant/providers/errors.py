@@ -8,6 +8,7 @@ an error at all: it is an :class:`attendant.domain.Availability` with ``error`` 
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 
@@ -55,14 +56,27 @@ class SignInRequired(ProviderError):
     kind = "signin_required"
 
 
+#: The longest back-off honoured. Real servers ask for seconds or minutes; a server (or a
+#: proxy) that says "wait 30 years" or "inf" must not silence the console for good.
+MAX_BACK_OFF_SECONDS = 3600.0
+#: A back-off given as something that is not a number ("NaN") counts as this long.
+UNREADABLE_BACK_OFF_SECONDS = 60.0
+
+
 class Throttled(ProviderError):
-    """The server asked us to back off; nothing may be sent to it before ``retry_after``."""
+    """The server asked us to back off; nothing may be sent to it before ``retry_after``.
+
+    The wait is kept between 0 and :data:`MAX_BACK_OFF_SECONDS`, whatever the server said.
+    """
 
     kind = "throttled"
 
     def __init__(self, message: str, *, retry_after_seconds: float, hint: str = "") -> None:
         super().__init__(message, hint=hint)
-        self.retry_after_seconds = max(0.0, retry_after_seconds)
+        seconds = float(retry_after_seconds)
+        if math.isnan(seconds):
+            seconds = UNREADABLE_BACK_OFF_SECONDS
+        self.retry_after_seconds = min(max(0.0, seconds), MAX_BACK_OFF_SECONDS)
 
 
 class Unreachable(ProviderError):

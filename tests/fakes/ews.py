@@ -296,6 +296,8 @@ class FakeEWS(LoopbackHTTPSServer):
             return Response(500, [("Content-Type", "text/html")], HTML_500)
         if kind == "malformed_xml":
             return Response(200, [("Content-Type", XML_CONTENT_TYPE)], b"this is not XML <<<")
+        if kind == "raw":
+            return Response(fault.status, [("Content-Type", XML_CONTENT_TYPE)], fault.body)
         if kind == "server_busy":
             return self._fault("ErrorServerBusy", None, back_off_xml(fault.back_off_ms))
         if kind == "exceeded_connection_count":

@@ -131,6 +131,8 @@ class Fault:
     retry_after: int | None = None
     seconds: float = 0.0
     operation: str | None = None  # only requests of this EWS operation consume the fault
+    status: int = 200
+    body: bytes = b""
 
     @classmethod
     def server_busy(cls, back_off_ms: int = 30_000, **kw: object) -> Fault:
@@ -173,6 +175,11 @@ class Fault:
     def malformed_xml(cls, **kw: object) -> Fault:
         """HTTP 200, ``text/xml``, but the body is not XML at all."""
         return cls("malformed_xml", **kw)  # type: ignore[arg-type]
+
+    @classmethod
+    def raw(cls, body: bytes, status: int = 200, **kw: object) -> Fault:
+        """HTTP ``status``, ``text/xml``, with exactly ``body`` (garbage, cut or odd XML)."""
+        return cls("raw", status=status, body=body, **kw)  # type: ignore[arg-type]
 
     @classmethod
     def html_500(cls, **kw: object) -> Fault:

@@ -141,7 +141,7 @@ class EwsClient:
                 raise
             if not isinstance(mapped, ProviderError):  # pragma: no cover - defensive
                 raise mapped from error
-            logger.debug("EWS request to {} failed: {!r}", self.server, error)
+            logger.debug("EWS request to {} failed: {}", self.server, repr(error)[:500])
             raise mapped from error
         self.proven = True
         return result

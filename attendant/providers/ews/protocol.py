@@ -20,10 +20,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from exchangelib import Configuration, Version
-from exchangelib.errors import MalformedResponseError, SOAPError, TransportError
+from exchangelib.errors import ErrorServerBusy, MalformedResponseError, SOAPError, TransportError
 from exchangelib.protocol import CachingProtocol, Protocol
 from exchangelib.services import GetRoomLists, GetRooms, ResolveNames
-from exchangelib.util import MNS, SOAPNS, ParseError, get_xml_attr, to_xml
+from exchangelib.util import ENS, MNS, SOAPNS, ParseError, get_xml_attr, to_xml
 from oauthlib.oauth2 import TokenExpiredError
 
 from attendant import __version__
@@ -112,6 +112,20 @@ class SingleAttempt:
             self.protocol.server_version = Version.from_soap_header(
                 requested_api_version=api_version, header=header
             )
+
+    @classmethod
+    def _raise_soap_errors(cls, fault: Any) -> None:
+        # exchangelib reads ErrorServerBusy's BackOffMilliseconds with int() and lets a
+        # ValueError escape when the server sends something else there ("", "1.5", text).
+        try:
+            super()._raise_soap_errors(fault=fault)  # type: ignore[misc]
+        except ValueError as error:
+            detail = fault.find("detail")
+            code = detail.findtext(f"{{{ENS}}}ResponseCode") if detail is not None else None
+            if (code or "").strip() != "ErrorServerBusy":
+                raise SOAPError(f"Unreadable SOAP fault: {error}") from None
+            message = detail.findtext(f"{{{ENS}}}Message") if detail is not None else None
+            raise ErrorServerBusy((message or "").strip(), back_off=None) from None
 
     @classmethod
     def _get_soap_parts(cls, response: Any) -> tuple[Any, Any]:
