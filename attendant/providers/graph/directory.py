@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from loguru import logger
 
 from attendant.domain import Mailbox, MailboxKind
+from attendant.providers.errors import BadResponse
 from attendant.providers.graph.transport import ConsentMissing, GraphTransport, Json
 
 PERMISSION = "User.ReadBasic.All"
@@ -25,7 +26,10 @@ FILTER_BATCH = 15
 
 def _mailboxes(page: Json, rooms: frozenset[str]) -> list[Mailbox]:
     found: list[Mailbox] = []
-    for user in page.get("value") or []:
+    users = page.get("value")
+    if not isinstance(users, list):
+        raise BadResponse("Microsoft Graph sent no 'value' list of users.")
+    for user in users:
         if not isinstance(user, dict):
             continue
         address = user.get("mail")

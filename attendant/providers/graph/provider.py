@@ -283,5 +283,6 @@ class GraphProvider:
             )
         except ProviderError as error:
             return CheckStep(name, StepResult.FAIL, error.message, error.hint, error)
-        shown = len(page.get("value") or [])
+        value = page.get("value")
+        shown = len(value) if isinstance(value, list) else 0
         return CheckStep(name, StepResult.PASS, f"Consent granted ({shown} room list shown)")
