@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attendant.domain import Availability, Mailbox, Window
-from attendant.providers.errors import ProviderError
+from attendant.providers.errors import MAX_BACK_OFF_SECONDS, ProviderError, Throttled
 from attendant.providers.exchange import ExchangeProvider
 from tests.fakes import FakeEWS, Fault, tls
 from tests.fakes.ews_ops import MNS, TNS
@@ -191,3 +191,33 @@ def test_any_soap_fault_gives_a_clear_error(ews, provider, code, message, back_o
 @given(body=st.binary(max_size=300), status=st.sampled_from([200, 400, 404, 429, 500, 502, 503]))
 def test_any_bytes_give_a_clear_error(ews, provider, body, status):
     _ask(ews, provider, body, status)
+
+
+# -- what the properties found, each pinned by its own example ---------------------------
+
+
+def test_a_success_message_without_a_free_busy_view_leaves_that_mailbox_unknown(ews, provider):
+    fine = (
+        '<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Success">'
+        "<m:ResponseCode>NoError</m:ResponseCode></m:ResponseMessage>"
+        "<m:FreeBusyView><t:FreeBusyViewType>Detailed</t:FreeBusyViewType>"
+        "</m:FreeBusyView></m:FreeBusyResponse>"
+    )
+    no_view = fine.split("<m:FreeBusyView>")[0] + "</m:FreeBusyResponse>"
+    payload = (
+        "<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>"
+        f"{fine}{no_view}{fine}</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>"
+    )
+    ews.inject(Fault.raw(envelope(payload, "Exchange2013_SP1"), operation="GetUserAvailability"))
+    alice, bob, other = provider.get_availability(ASKED, WINDOW)
+    assert alice.error is None and other.error is None
+    assert bob.error is not None and bob.error.code == "NoData"
+
+
+@pytest.mark.parametrize("back_off", ["", "soon", "1.5", "-2000", str(2**62)])
+def test_server_busy_with_any_back_off_value_is_a_bounded_back_off(ews, provider, back_off):
+    detail = f'<t:Value Name="BackOffMilliseconds">{back_off}</t:Value>'
+    ews.inject(Fault.raw(soap_fault("ErrorServerBusy", None, detail), status=500))
+    with pytest.raises(Throttled) as caught:
+        provider.get_availability(ASKED, WINDOW)
+    assert 0 <= caught.value.retry_after_seconds <= MAX_BACK_OFF_SECONDS

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attendant.domain import Availability, Mailbox, Window
-from attendant.providers.errors import MAX_BACK_OFF_SECONDS, ProviderError, Throttled
+from attendant.providers.errors import MAX_BACK_OFF_SECONDS, BadResponse, ProviderError, Throttled
 from attendant.providers.graph.provider import GraphProvider
 from attendant.providers.graph.transport import GraphTransport, make_session
 from attendant.providers.tls import trust_context
@@ -270,3 +270,29 @@ def test_any_retry_after_gives_a_bounded_back_off(world, retry_after, status):
         assert error.message.strip()
     finally:
         _clear(graph)
+
+
+# -- what the properties found, each pinned by its own example ---------------------------
+
+
+def test_a_users_answer_without_a_value_list_is_a_bad_response(world):
+    graph, provider = world
+    _inject(graph, 200, b'{"value": true}')
+    try:
+        with pytest.raises(BadResponse):
+            provider.search("ali")
+    finally:
+        _clear(graph)
+
+
+@pytest.mark.parametrize("retry_after", ["inf", "1e400", "31536000000"])
+def test_a_back_off_of_years_is_capped_at_an_hour(world, retry_after):
+    graph, provider = world
+    guarded = GuardedProvider(provider, LockoutGuard(None))
+    _inject(graph, 429, b"{}", [("Retry-After", retry_after)])
+    try:
+        with pytest.raises(Throttled) as caught:
+            guarded.call(lambda p: p.get_availability(ASKED, WINDOW))
+    finally:
+        _clear(graph)
+    assert caught.value.retry_after_seconds == MAX_BACK_OFF_SECONDS

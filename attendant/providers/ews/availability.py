@@ -205,12 +205,16 @@ def fetch_batch(
     return [to_availability(m, answer) for m, answer in zip(batch, answers, strict=True)]
 
 
-def to_availability(mailbox: Mailbox, answer: View | Exception) -> Availability:
+def to_availability(mailbox: Mailbox, answer: View | Exception | None) -> Availability:
     """A View (or a per-mailbox exception) as the domain's Availability."""
     if isinstance(answer, Exception):
         code = type(answer).__name__
         message = str(answer).strip() or code
         return Availability.failed(mailbox, code, message)
+    if not isinstance(answer, View):  # a response message without a FreeBusyView
+        return Availability.failed(
+            mailbox, "NoData", "Exchange sent no free/busy view for this mailbox."
+        )
     if answer.view_type == "None":
         return Availability.failed(mailbox, "NoData", "Exchange has no free/busy for this mailbox.")
     return Availability(mailbox, answer.events)
