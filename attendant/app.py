@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from attendant import __version__
-from attendant.log import configure_logging, install_excepthook
+from attendant.log import configure_logging
 from attendant.paths import AppPaths, app_paths, ensure_dirs
 from attendant.providers.errors import ProviderError
 from attendant.providers.registry import ProviderRegistry
@@ -252,6 +252,8 @@ def run_gui(
     import qasync
 
     from attendant.ui.common.resources import apply_style
+    from attendant.ui.window import state as window_state
+    from attendant.ui.window.crash import CrashFunnel
     from attendant.ui.window.main_window import MainWindow
 
     paths = app_paths(config)
@@ -267,14 +269,19 @@ def run_gui(
     app.setDesktopFileName("attendant")
     apply_style(app)
 
-    def on_crash(summary: str) -> None:
-        # May come from a worker thread: show the dialog from the GUI thread.
-        QTimer.singleShot(0, lambda: _crash_dialog(summary, paths.log_file))
+    shown: list[MainWindow] = []
+    geometry_file = paths.state_dir / "window.ini"
 
-    install_excepthook(on_crash)
+    def save_state() -> None:
+        for window in shown:
+            window_state.save(window, window.splitter, geometry_file)
+
+    funnel = CrashFunnel(
+        paths.log_file, save_state=save_state, parent_window=lambda: shown[0] if shown else None
+    )
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    loop.set_exception_handler(_loop_exception_handler)
+    funnel.install(loop)
 
     settings, notices, loaded, problem = _settings(paths, demo)
     registry = ProviderRegistry.discover()
@@ -286,8 +293,9 @@ def run_gui(
         provider_title=title,
         log_folder=paths.log_file.parent,
         tz=local_zone(),
-        geometry_file=paths.state_dir / "window.ini",
+        geometry_file=geometry_file,
     )
+    shown.append(window)
     window.show()
     flow = SettingsFlow(window, registry, paths, service, loaded, problem)
     window.settings_requested.connect(flow.open_dialog)
@@ -333,22 +341,3 @@ def _quit_after(window: QWidget, seconds: float) -> None:
     ``show()``, which quits as Ctrl+Q does."""
     window.installEventFilter(_FirstPaint(window))
     QTimer.singleShot(max(0, round(seconds * 1000)), QApplication.closeAllWindows)
-
-
-def _loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
-    error = context.get("exception")
-    if isinstance(error, BaseException):
-        logger.opt(exception=error).critical(
-            "Unhandled error in the event loop: {}", context.get("message")
-        )
-    else:
-        logger.critical("Event loop error: {}", context.get("message"))
-
-
-def _crash_dialog(summary: str, log_file: Path) -> None:
-    QMessageBox.critical(
-        None,
-        "Attendant: internal error",
-        f"Something went wrong inside Attendant:\n\n{summary}\n\n"
-        f"The details are in {log_file}. Please send that file to support.",
-    )
