@@ -123,7 +123,7 @@ def _damaged(body: bytes, how: str, data: st.DataObject) -> bytes:
 
 @pytest.fixture(scope="module")
 def ews(tmp_path_factory):
-    server = FakeEWS(validate_responses=False)
+    server = FakeEWS(validate=False, validate_responses=False)  # answers are made up here
     server.start()
     seed_contoso(server, DAY, tz=ROME)
     yield server

@@ -76,7 +76,8 @@ def test_an_error_in_a_slot_is_logged_shown_once_and_the_console_goes_on(qtbot, 
     assert "RuntimeError: the board lost its place [REDACTED]" in dialog.text.text()
     text = _log(log_file)
     assert re.search(r"\| CRITICAL \| attendant\.crash \| Unhandled exception: RuntimeError", text)
-    assert "broken_slot" in text  # the traceback is there
+    assert "broken_slot" in text  # the traceback is there, folded: every line dated
+    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", line) for line in text.splitlines())
     assert "hunter2-in-crash" not in text
     assert layout.exists()  # the layout was saved at once
 
