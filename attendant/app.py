@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loguru import logger
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, qVersion
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from attendant import __version__
@@ -28,6 +28,7 @@ from attendant.providers.errors import ProviderError
 from attendant.providers.registry import ProviderRegistry
 from attendant.services.clock import local_now, local_zone
 from attendant.services.lockout import LockoutGuard
+from attendant.services.logtext import identity, signed_in_account, start_line
 from attendant.services.refresh import RefreshService
 from attendant.services.setup import effective_watch, open_provider
 from attendant.settings import (
@@ -110,6 +111,7 @@ def build_service(
         timeout_seconds=settings.network.timeout_seconds,
         guard=LockoutGuard(paths.state_dir),
         meeting_details=settings.privacy.details,
+        who=identity(settings),
     )
     return service, title, notices
 
@@ -196,6 +198,15 @@ class SettingsFlow:
 
     async def _switch(self, settings: Settings) -> None:
         service, title, notices = build_service(settings, self.registry, self.paths)
+        logger.info(
+            start_line(
+                settings,
+                self.paths.config_file,
+                what="console (new settings)",
+                qt_version=qVersion(),
+                account=signed_in_account(service.provider),
+            )
+        )
         old, self.service = self.service, service
         self.window.set_feed(service, title)
         service.start()
@@ -259,7 +270,6 @@ def run_gui(
     paths = app_paths(config)
     ensure_dirs(paths)
     configure_logging(paths.log_file, level="DEBUG" if verbose else "INFO")
-    logger.info("Attendant {} starting (Python {})", __version__, sys.version.split()[0])
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -287,6 +297,14 @@ def run_gui(
     registry = ProviderRegistry.discover()
     service, title, more = build_service(settings, registry, paths)
     notices += more
+    logger.info(
+        start_line(
+            settings,
+            paths.config_file,
+            qt_version=qVersion(),
+            account=signed_in_account(service.provider),
+        )
+    )
     window = MainWindow(
         service,
         clock=local_now,
@@ -311,18 +329,32 @@ def run_gui(
     # completed" when Qt's exec() returns first. The coroutine ends the loop instead.
     app.setQuitOnLastWindowClosed(False)
 
+    reasons: list[str] = []
+
     async def run_until_quit() -> None:
         closing = asyncio.Event()
-        app.lastWindowClosed.connect(closing.set)
-        app.aboutToQuit.connect(closing.set)
+
+        def stop(reason: str) -> None:
+            reasons.append(reason)
+            closing.set()
+
+        app.lastWindowClosed.connect(lambda: stop(_WINDOW_CLOSED))
+        app.aboutToQuit.connect(lambda: stop(_ASKED_TO_QUIT))
         flow.service.start()
         await closing.wait()
         await flow.aclose()
 
     with loop:
         loop.run_until_complete(run_until_quit())
-    logger.info("Attendant closed")
+    reason = reasons[0] if reasons else "the event loop ended"
+    if quit_after is not None:
+        reason = f"--quit-after {quit_after:g} s elapsed"
+    logger.info("Attendant closed: {} (stop of the {} console)", reason, __version__)
     return 0
+
+
+_WINDOW_CLOSED = "the window was closed (File ▸ Quit, Ctrl+Q or the close button)"
+_ASKED_TO_QUIT = "asked to quit by the system (log-off, shutdown) or the application"
 
 
 class _FirstPaint(QObject):

@@ -13,7 +13,7 @@ from attendant.cli.session import (
 )
 from attendant.providers.base import CheckStep, StepResult
 from attendant.providers.errors import ProviderError, SettingsInvalid
-from attendant.services.check import exit_code, run_check
+from attendant.services.check import exit_code, log_step, run_check
 from attendant.settings import SettingsError
 
 _MARKS = {
@@ -36,8 +36,10 @@ def _step_json(step: CheckStep) -> dict[str, Any]:
 def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     steps: list[CheckStep] = []
 
-    def emit(step: CheckStep) -> None:
+    def emit(step: CheckStep, *, log: bool = False) -> None:
         steps.append(step)
+        if log:  # run_check writes its own steps to the log
+            log_step(step, "Check")
         if not args.json:
             out.write(f"[{_MARKS[step.result]}] {step.name}: {step.detail}\n")
             if step.hint and step.result is not StepResult.PASS:
@@ -58,11 +60,15 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
                 StepResult.FAIL,
                 str(error),
                 "Correct the settings file; it was left untouched.",
-            )
+            ),
+            log=True,
         )
         return finish(EXIT_SETTINGS)
     except ProviderError as error:
-        emit(CheckStep("Settings valid", StepResult.FAIL, error.message, error.hint, error))
+        emit(
+            CheckStep("Settings valid", StepResult.FAIL, error.message, error.hint, error),
+            log=True,
+        )
         return finish(
             EXIT_SETTINGS if isinstance(error, SettingsInvalid) else error_exit_code(error)
         )
@@ -75,7 +81,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             if session.loaded.exists
             else " (not written yet: defaults)"
         )
-        emit(CheckStep("Settings valid", StepResult.PASS, detail))
+        emit(CheckStep("Settings valid", StepResult.PASS, detail), log=True)
         run_check(session.guarded, session.loaded.settings.watch_list(), emit)
         return finish(exit_code(steps))
     finally:

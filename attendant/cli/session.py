@@ -27,6 +27,7 @@ from attendant.providers.registry import ProviderRegistry
 from attendant.services.blocking import CallTimedOut
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
+from attendant.services.logtext import identity, signed_in_account, start_line
 from attendant.services.setup import open_provider
 from attendant.settings import LoadResult, SettingsError, load_settings
 
@@ -82,7 +83,20 @@ class Session:
             token_cache=self.paths.token_cache,
             state_dir=self.paths.state_dir,
         )
-        self.guarded = GuardedProvider(self.provider, LockoutGuard(self.paths.state_dir))
+        settings = self.loaded.settings
+        self.guarded = GuardedProvider(
+            self.provider,
+            LockoutGuard(self.paths.state_dir),
+            who=identity(settings),
+        )
+        logger.info(
+            start_line(
+                settings,
+                self.paths.config_file,
+                what=f"`attendant {args.command}`",
+                account=signed_in_account(self.provider),
+            )
+        )
 
 
 def with_session(args: argparse.Namespace, err: TextIO, body: Callable[[Session], int]) -> int:

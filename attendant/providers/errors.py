@@ -49,6 +49,28 @@ class CredentialsRejected(ProviderError):
         "the account is locked",
     )
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str = "",
+        operation: str | None = None,
+        status: int | None = None,
+        code: str | None = None,
+        server: str | None = None,
+        locked_out: bool = False,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        #: The evidence support needs: the request that was refused (an EWS operation such
+        #: as "GetUserAvailability", or "token refresh"), its HTTP status, the server's code
+        #: (an Exchange response code, an OAuth error such as "invalid_grant", an AADSTS
+        #: number), the host that refused, and whether the server said the account is locked.
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.server = server
+        self.locked_out = locked_out
+
 
 class SignInRequired(ProviderError):
     """No usable token: a person has to sign in (again)."""

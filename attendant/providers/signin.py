@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import ssl
 import threading
 import time
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 import msal
 import msal.exceptions
@@ -45,6 +47,9 @@ from attendant.providers.tls import TLS_HINT, trust_context, trusting_session
 SIGN_IN_HINT = "Sign in again: Settings ▸ Sign in, or `attendant signin`."
 _CREDENTIAL = msal.TokenCache.CredentialType
 #: Errors after which only a person can help (msal's own list, plus invalid_grant).
+_AADSTS = re.compile(r"\bAADSTS\d+")
+#: AADSTS50053: the account is locked (too many bad sign-ins, or a malicious IP).
+_LOCKED_CODES = {"AADSTS50053"}
 _INTERACTION = {"invalid_grant", "interaction_required", "consent_required", "login_required"}
 
 
@@ -206,13 +211,27 @@ class MsalSignIn:
         if error in _INTERACTION:
             newest = max(tokens, key=lambda t: int(t.get("last_modification_time", "0") or 0))
             self._refused_refresh_token = _fingerprint(newest)
-            logger.error("The sign-in authority refused the refresh token: {}", detail)
+            # The lockout guard writes the rejection (account, server, code, what to do).
+            logger.debug("The sign-in authority refused the refresh token: {}", detail)
+            codes = [f"AADSTS{c}" for c in result.get("error_codes") or [] if c]
+            found = _AADSTS.search(str(result.get("error_description", "")))
+            if not codes and found:
+                codes = [found.group(0)]
+            evidence: dict[str, Any] = {
+                "operation": "token refresh",
+                "status": 400,
+                "code": " ".join([error, *codes[:1]]),
+                "server": urlsplit(self.authority_url).hostname,
+                "locked_out": any(c in _LOCKED_CODES for c in codes),
+            }
             if error == "invalid_grant":
                 return RefreshTokenRejected(
-                    f"The sign-in expired or was revoked ({detail}).", hint=SIGN_IN_HINT
+                    f"The sign-in expired or was revoked ({detail}).",
+                    hint=SIGN_IN_HINT,
+                    **evidence,
                 )
             return RefreshTokenRejected(
-                f"Signing in again is required ({detail}).", hint=SIGN_IN_HINT
+                f"Signing in again is required ({detail}).", hint=SIGN_IN_HINT, **evidence
             )
         if error in ("temporarily_unavailable", "server_error"):
             return Unreachable(f"The sign-in authority is failing: {detail}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from loguru import logger
+
 from attendant.domain import Mailbox, WatchList
 from attendant.providers.base import (
     CheckStep,
@@ -39,6 +41,29 @@ class Cancelled(Exception):
     """The person cancelled the check."""
 
 
+_LEVELS = {
+    StepResult.PASS: "INFO",
+    StepResult.SKIP: "INFO",
+    StepResult.WARN: "WARNING",
+    StepResult.FAIL: "ERROR",
+}
+
+
+def log_step(step: CheckStep, origin: str) -> None:
+    """One log line for one step: origin, step, result, detail and (unless passed) hint."""
+    hint = f" (hint: {step.hint})" if step.hint and step.result is not StepResult.PASS else ""
+    detail = " ".join(step.detail.split())  # a multi-line detail stays one line
+    logger.log(
+        _LEVELS[step.result],
+        "{} step {}: {}: {}{}",
+        origin,
+        step.name,
+        step.result.value.upper(),
+        detail,
+        hint,
+    )
+
+
 def _failed(name: str, error: ProviderError) -> CheckStep:
     return CheckStep(name, StepResult.FAIL, error.message, error.hint, error)
 
@@ -50,15 +75,48 @@ def run_check(
     *,
     clock: Callable[[], datetime] = local_now,
     cancelled: Callable[[], bool] = lambda: False,
+    origin: str = "Check",
 ) -> list[CheckStep]:
-    """Run the provider's own steps, one free/busy query and the room lists; emit each."""
-    steps: list[CheckStep] = []
+    """Run the provider's own steps, one free/busy query and the room lists; emit each.
+
+    Each step is also written to the log as one line, after a line naming the account and
+    server, and a last line counts the results; ``origin`` ("Check", "Test Settings") says
+    who ran it.
+    """
+    who = guarded.identity()
+    logger.info(
+        "{} started: provider {}, server {}, account {}",
+        origin,
+        who.provider,
+        who.server_url or "(none)",
+        who.account,
+    )
 
     def add(step: CheckStep) -> None:
         if cancelled():
+            logger.info("{} cancelled", origin)
             raise Cancelled
-        steps.append(step)
+        log_step(step, origin)
         emit(step)
+
+    result = _run_steps(guarded, watch, add, clock)
+    counts = {r: sum(1 for s in result if s.result is r) for r in StepResult}
+    logger.info(
+        "{} finished: {}",
+        origin,
+        ", ".join(f"{n} {r.value}" for r, n in counts.items() if n) or "no steps",
+    )
+    return result
+
+
+def _run_steps(
+    guarded: GuardedProvider, watch: WatchList, add: Emit, clock: Callable[[], datetime]
+) -> list[CheckStep]:
+    steps: list[CheckStep] = []
+
+    def record(step: CheckStep) -> None:
+        add(step)
+        steps.append(step)
 
     provider = guarded.provider
     if isinstance(provider, Diagnosable):
@@ -66,7 +124,7 @@ def run_check(
         def diagnose(p: FreeBusyProvider) -> None:
             assert isinstance(p, Diagnosable)
             for step in p.diagnose():
-                add(step)
+                record(step)
                 if step.result is StepResult.FAIL and isinstance(step.error, ProviderError):
                     raise step.error  # the guard records rejections and back-offs
 
@@ -74,12 +132,12 @@ def run_check(
             guarded.call(diagnose)
         except ProviderError as error:
             if not steps or steps[-1].error is not error:
-                add(
+                record(
                     _failed("Credentials", error)
                     if _is_credentials(error)
                     else _failed("Server", error)
                 )
-            return _skip_rest(steps, add, after_credentials=_is_credentials(error))
+            return _skip_rest(steps, record, after_credentials=_is_credentials(error))
 
     sample: list[Mailbox] = []
     try:
@@ -87,7 +145,7 @@ def run_check(
         mailboxes = guarded.call(lambda p: watched_mailboxes(p, effective))
         sample = mailboxes[:SAMPLE_SIZE]
         if not sample:
-            add(
+            record(
                 CheckStep(
                     "Free/busy query",
                     StepResult.SKIP,
@@ -103,7 +161,7 @@ def run_check(
             if errors:
                 first = errors[0]
                 assert first.error is not None
-                add(
+                record(
                     CheckStep(
                         "Free/busy query",
                         StepResult.WARN,
@@ -112,27 +170,27 @@ def run_check(
                     )
                 )
             else:
-                add(CheckStep("Free/busy query", StepResult.PASS, detail))
+                record(CheckStep("Free/busy query", StepResult.PASS, detail))
     except ProviderError as error:
-        add(_failed("Free/busy query", error))
-        return _skip_rest(steps, add, after_credentials=_is_credentials(error))
+        record(_failed("Free/busy query", error))
+        return _skip_rest(steps, record, after_credentials=_is_credentials(error))
 
     if isinstance(provider, RoomCatalog):
         try:
             lists = guarded.call(lambda p: p.room_lists())  # type: ignore[attr-defined]
         except NotSupported as error:
-            add(CheckStep("Room lists", StepResult.WARN, error.message, error.hint))
+            record(CheckStep("Room lists", StepResult.WARN, error.message, error.hint))
         except ProviderError as error:
-            add(_failed("Room lists", error))
+            record(_failed("Room lists", error))
         else:
             rooms = sum(len(rl.rooms) for rl in lists)
-            add(
+            record(
                 CheckStep(
                     "Room lists", StepResult.PASS, f"{len(lists)} room lists with {rooms} rooms"
                 )
             )
     else:
-        add(
+        record(
             CheckStep(
                 "Room lists", StepResult.SKIP, f"The {provider.name} provider cannot list rooms."
             )

@@ -7,7 +7,9 @@ INTERFACES.md §3 hold whichever door the request leaves by.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -16,6 +18,7 @@ from loguru import logger
 from attendant.providers.base import FreeBusyProvider
 from attendant.providers.errors import CredentialsRejected, Throttled
 from attendant.services.lockout import LockoutGuard
+from attendant.services.logtext import Identity, rejection_lines, signed_in_account
 
 T = TypeVar("T")
 
@@ -31,21 +34,54 @@ def _utc_now() -> datetime:
 
 
 class GuardedProvider:
-    """Runs blocking provider calls only when the guard allows, and records what it learns."""
+    """Runs blocking provider calls only when the guard allows, and records what it learns.
+
+    It also writes what support reads about the credentials: a rejection in three lines
+    (what was refused, the likely cause for that evidence, how to lift the block), a block
+    in force once, and a block lifted (new credentials, or "Retry now").
+    """
 
     def __init__(
         self,
         provider: FreeBusyProvider,
         guard: LockoutGuard,
         clock: Callable[[], datetime] = _utc_now,
+        who: Identity | None = None,
     ) -> None:
         self.provider = provider
         self._guard = guard
         self._clock = clock
+        self._who = who
+        # Digests (in memory only) of credentials the server accepted in this run, and when.
+        self._worked: dict[bytes, datetime] = {}
+        self._told_blocked = False
+        self._retried_at: datetime | None = None
 
     @property
     def key(self) -> str:
         return self.provider.name
+
+    @property
+    def guard(self) -> LockoutGuard:
+        return self._guard
+
+    def identity(self) -> Identity:
+        """Who talks to which server (the signed-in account when the provider knows it)."""
+        who = self._who or Identity(self.key, "", "", "(unknown account)")
+        account = signed_in_account(self.provider)
+        return replace(who, account=account) if account else who
+
+    def retry_now(self) -> None:
+        """ "Retry now": a person allows one more attempt with the rejected credentials."""
+        self._guard.clear(self.key)
+        self._retried_at = self._clock()
+        self._told_blocked = False
+        who = self.identity()
+        logger.info(
+            "Retry now pressed: the credentials of {} may be sent to {} once more",
+            who.account,
+            who.host,
+        )
 
     def call(self, operation: Callable[[FreeBusyProvider], T]) -> T:
         """Run ``operation(provider)`` unless the guard forbids it; raise ProviderErrors."""
@@ -63,6 +99,7 @@ class GuardedProvider:
         rejection = self._guard.rejection_for(self.key, material)
         if rejection is not None:
             when = rejection.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            self._tell_blocked(when, rejection.message)
             raise CredentialsBlocked(
                 f"The server rejected these credentials at {when}; Attendant will not send "
                 "them again.",
@@ -70,16 +107,12 @@ class GuardedProvider:
                 "the account is unlocked.",
             )
         try:
-            return operation(self.provider)
+            result = operation(self.provider)
         except CredentialsRejected as error:
             self._guard.record_rejection(self.key, material, error.message, now)
-            logger.error(
-                "Credentials rejected by the {} server: {}. Attendant stops using them until "
-                "they change or someone presses 'Retry now'. Likely causes: {}.",
-                self.key,
-                error.message.rstrip("."),
-                "; ".join(CredentialsRejected.LIKELY_CAUSES),
-            )
+            worked = self._worked.get(_digest(material))
+            for line in rejection_lines(self.identity(), error, worked):
+                logger.error(line)
             raise
         except Throttled as error:
             resume = self._clock() + timedelta(seconds=error.retry_after_seconds)
@@ -91,3 +124,48 @@ class GuardedProvider:
                 error.message,
             )
             raise
+        self._accepted(material, now)
+        return result
+
+    def _accepted(self, material: bytes | None, now: datetime) -> None:
+        if material is None:
+            return
+        digest = _digest(material)
+        if digest in self._worked:
+            return
+        self._worked[digest] = now
+        who = self.identity()
+        if self._retried_at is not None:
+            logger.info(
+                'Block lifted by "Retry now": {} accepted the credentials of {} again',
+                who.host,
+                who.account,
+            )
+            self._retried_at = None
+        elif (earlier := self._guard.rejected_at(self.key)) is not None:
+            self._guard.clear_rejection(self.key)
+            logger.info(
+                "Block lifted by new credentials: {} accepted the new credentials of {} "
+                "(the ones rejected at {} are gone)",
+                who.host,
+                who.account,
+                earlier.strftime("%Y-%m-%d %H:%M"),
+            )
+
+    def _tell_blocked(self, when: str, message: str) -> None:
+        if self._told_blocked:
+            return
+        self._told_blocked = True
+        who = self.identity()
+        logger.warning(
+            "Credentials blocked: account {} at {} was rejected at {} ({}); nothing is sent "
+            'until the password changes, someone signs in again or presses "Retry now".',
+            who.account,
+            who.host,
+            when,
+            message.rstrip("."),
+        )
+
+
+def _digest(material: bytes | None) -> bytes:
+    return hashlib.sha256(material or b"").digest()

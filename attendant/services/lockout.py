@@ -131,6 +131,22 @@ class LockoutGuard:
             data["rejected"][provider] = record
             self._write(data)
 
+    def rejected_at(self, provider: str) -> datetime | None:
+        """When credentials of ``provider`` were last rejected (whichever they were)."""
+        with self._lock:
+            record = self._read()["rejected"].get(provider)
+        try:
+            return datetime.fromisoformat(record["at"]) if isinstance(record, dict) else None
+        except (KeyError, ValueError, TypeError):
+            return None
+
+    def clear_rejection(self, provider: str) -> None:
+        """Forget the rejection of ``provider`` (new credentials were accepted since)."""
+        with self._lock:
+            data = self._read()
+            if data["rejected"].pop(provider, None) is not None:
+                self._write(data)
+
     def clear(self, provider: str) -> None:
         """ "Retry now": allow one more attempt with the same credentials."""
         with self._lock:

@@ -24,6 +24,7 @@ from attendant.services.blocking import CallTimedOut, run_blocking
 from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
+from attendant.services.logtext import Identity
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.services.watch import watched_mailboxes
 
@@ -48,9 +49,12 @@ class RefreshService:
         window_for: Callable[[datetime], Window] = day_window,
         mailboxes: list[Mailbox] | None = None,
         meeting_details: MeetingDetails = MeetingDetails.SHOW,
+        who: Identity | None = None,
     ) -> None:
         self._guard = guard if guard is not None else LockoutGuard(None)
-        self._guarded = GuardedProvider(provider, self._guard, clock)
+        self._guarded = GuardedProvider(provider, self._guard, clock, who)
+        self._failing_since: datetime | None = None
+        self._failures = 0
         self._watch = watch
         self._interval = max(1.0, float(interval_seconds))
         self._timeout = float(timeout_seconds)
@@ -99,8 +103,7 @@ class RefreshService:
 
     def retry_now(self) -> None:
         """ "Retry now": a person allows one more attempt with the rejected credentials."""
-        logger.info("Retry now: the {} credentials may be sent once more", self._guarded.key)
-        self._guard.clear(self._guarded.key)
+        self._guarded.retry_now()
         self._wakeup.set()
 
     async def refresh_once(self) -> RefreshState:
@@ -156,6 +159,7 @@ class RefreshService:
         if generation != self._generation or self._closed:
             return self._state  # a newer refresh started meanwhile: it wins
         done = self._clock()
+        self._recovered(done)
         state = RefreshState(
             provider=self._guarded.key,
             health=FeedHealth.OK,
@@ -192,6 +196,29 @@ class RefreshService:
         entries = redact_all(answers, self._meeting_details)
         return Snapshot(window=window, fetched_at=self._clock(), entries=entries)
 
+    def _recovered(self, done: datetime) -> None:
+        """Write that the feed is back (after how many failures, over how long)."""
+        previous = self._state
+        if previous.health is FeedHealth.THROTTLED and previous.resume_at is not None:
+            logger.info(
+                "Back-off over: {} was asked again at {} (the server had asked to wait until {})",
+                self._guarded.identity().host,
+                done.strftime("%H:%M:%S"),
+                previous.resume_at.strftime("%H:%M:%S"),
+            )
+        if self._failing_since is not None:
+            minutes = (done - self._failing_since).total_seconds() / 60
+            logger.info(
+                "Feed back: {} answered again after {} failed refreshes over {} (failing since "
+                "{}){}",
+                self._guarded.identity().host,
+                self._failures,
+                f"{minutes:.0f} min" if minutes >= 1 else "less than a minute",
+                self._failing_since.strftime("%H:%M"),
+                "; the board shows current data again",
+            )
+        self._failing_since, self._failures = None, 0
+
     def _failed(
         self,
         generation: int,
@@ -203,6 +230,9 @@ class RefreshService:
         if generation != self._generation or self._closed:
             return self._state
         now = self._clock()
+        if self._failing_since is None:
+            self._failing_since = now
+        self._failures += 1
         next_refresh: datetime | None
         if health is FeedHealth.BLOCKED:
             next_refresh = None

@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from . import ews_ops
-from .ews_auth import UNAUTHORIZED_HTML, AuthConfig, Authenticator
+from .ews_auth import LOCKED_OUT_HTML, UNAUTHORIZED_HTML, AuthConfig, Authenticator
 from .ews_model import (
     LEGACY_2007,
     NOT_IN_2007,
@@ -110,6 +110,9 @@ class FakeEWS(LoopbackHTTPSServer):
             )
         self.version = version
         self.latency = latency
+        #: Say so in the 401 page when the account is locked (IIS with detailed errors does;
+        #: by default a locked account gets the same 401 as a bad password, as in AD).
+        self.tells_lockout = False
         self.authenticator = Authenticator(
             AuthConfig(
                 username=username,
@@ -245,6 +248,8 @@ class FakeEWS(LoopbackHTTPSServer):
             headers = [("WWW-Authenticate", c) for c in challenges]
             headers.append(("Content-Type", "text/html"))
             record.auth_error = outcome.reason
+            if outcome.reason == "account locked out" and self.tells_lockout:
+                return Response(401, headers, LOCKED_OUT_HTML)
             return Response(401, headers, UNAUTHORIZED_HTML)
         if request.method != "POST":
             page = b"<html><body>You have created a service.</body></html>"

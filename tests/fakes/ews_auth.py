@@ -22,6 +22,12 @@ UNAUTHORIZED_HTML = (
     b"<h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1>"
     b"</body></html>"
 )
+LOCKED_OUT_HTML = (
+    b"<!DOCTYPE html><html><head><title>401 - Unauthorized</title></head><body>"
+    b"<h1>401 - Unauthorized: Logon failed.</h1>"
+    b"<p>The referenced account is currently locked out and may not be logged on to.</p>"
+    b"</body></html>"
+)
 
 
 @dataclass

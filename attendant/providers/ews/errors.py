@@ -10,9 +10,11 @@ server, which locks accounts, and ``FailFast`` drops ``Retry-After``.
 from __future__ import annotations
 
 import email.utils
+import re
 import ssl
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.etree
 import requests
@@ -59,14 +61,48 @@ def retry_after_seconds(value: str | None, default: float) -> float:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def rejected(message: str, *, bearer: bool = False) -> CredentialsRejected:
+def rejected(
+    message: str,
+    *,
+    bearer: bool = False,
+    response: Any = None,
+    error: Any = None,
+    server: str | None = None,
+) -> CredentialsRejected:
     hint = (
         "Sign in again (Settings ▸ Sign in, or `attendant signin`); the app registration needs "
         "the delegated EWS.AccessAsUser.All permission with admin consent."
         if bearer
         else _CREDENTIALS_HINT
     )
-    return CredentialsRejected(message, hint=hint)
+    request = getattr(response, "request", None)
+    url = str(getattr(request, "url", "") or "")
+    code = type(error).__name__ if error is not None else None
+    return CredentialsRejected(
+        message,
+        hint=hint,
+        operation=ews_operation(getattr(request, "body", None)),
+        status=getattr(response, "status_code", None),
+        code=code if code not in (None, "UnauthorizedError") else None,
+        server=urlsplit(url).hostname if url else server,
+        locked_out=_LOCKED in message.lower(),
+    )
+
+
+_OPERATION = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?(\w+)")
+
+
+def ews_operation(body: Any) -> str | None:
+    """The EWS operation a SOAP request asks for ("GetUserAvailability"), if it shows."""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "replace")
+    if not isinstance(body, bytes):
+        return None
+    found = _OPERATION.search(body[:4096])
+    if found is None:
+        return None
+    name = found.group(1).decode("ascii", "replace")
+    return name.removesuffix("Request") if name.endswith("Request") else name
 
 
 class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
@@ -81,10 +117,16 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
         if status == 401 or b"The referenced account is currently locked out" in content:
             scheme = response.request.headers.get("Authorization", "").partition(" ")[0]
             if b"locked out" in content:
-                raise rejected("The Exchange account is locked out.")
+                raise rejected("The Exchange account is locked out.", response=response)
             if scheme.lower() == "bearer":
-                raise rejected("Exchange rejected the access token (HTTP 401).", bearer=True)
-            raise rejected("Exchange rejected the user name or password (HTTP 401).")
+                raise rejected(
+                    "Exchange rejected the access token (HTTP 401).",
+                    bearer=True,
+                    response=response,
+                )
+            raise rejected(
+                "Exchange rejected the user name or password (HTTP 401).", response=response
+            )
         if status in (429, 503):
             header = response.headers.get("Retry-After")
             if status == 503 and not header:
@@ -208,11 +250,13 @@ def provider_error(error: BaseException, *, server: str, timeout: float) -> Base
         return found
     if isinstance(error, ews_errors.UnauthorizedError):
         if _LOCKED in str(error).lower():
-            return rejected("The Exchange account is locked out.")
-        return rejected("Exchange rejected the credentials.")
+            return rejected("The Exchange account is locked out.", error=error, server=server)
+        return rejected("Exchange rejected the credentials.", error=error, server=server)
     if isinstance(error, ews_errors.ErrorAccessDenied):
         if _LOCKED in str(error).lower():
-            return rejected(f"The Exchange account is locked out: {error}")
+            return rejected(
+                f"The Exchange account is locked out: {error}", error=error, server=server
+            )
         return BadResponse(
             f"Exchange denied access: {error}",
             hint="The account may not use EWS (EWS disabled for it, or an access policy).",

@@ -29,10 +29,13 @@ from PySide6.QtWidgets import (
 
 from attendant.providers.base import CheckStep, StepResult
 from attendant.providers.errors import ProviderError
-from attendant.services.check import Cancelled, run_check
+from attendant.services.check import Cancelled, log_step, run_check
 from attendant.services.guarded import CredentialsBlocked
 from attendant.settings import Settings, validate_settings
 from attendant.ui.settings.worker import ProviderAccess, run_in_thread
+
+#: How Test Settings runs are named in the log.
+TEST_SETTINGS = "Test Settings"
 
 RESULT_WORDS = {
     StepResult.PASS: "Passed",
@@ -194,18 +197,32 @@ class CheckPanel(QFrame):
         watch = settings.watch_list()
 
         def job(report: Callable[[Any], None]) -> str:
+            def settings_step(step: CheckStep) -> None:
+                log_step(step, TEST_SETTINGS)
+                report(step)
+
             problems = validate_settings(settings)
             if problems:
-                report(CheckStep(SETTINGS_STEP, StepResult.FAIL, str(problems[0])))
+                settings_step(CheckStep(SETTINGS_STEP, StepResult.FAIL, str(problems[0])))
                 return "done"
             try:
                 provider = access.open(settings, typed_password)
             except ProviderError as error:
-                report(CheckStep(SETTINGS_STEP, StepResult.FAIL, error.message, error.hint, error))
+                settings_step(
+                    CheckStep(SETTINGS_STEP, StepResult.FAIL, error.message, error.hint, error)
+                )
                 return "done"
             try:
-                report(CheckStep(SETTINGS_STEP, StepResult.PASS, "The settings are complete."))
-                run_check(access.guarded(provider), watch, report, cancelled=cancel.is_set)
+                settings_step(
+                    CheckStep(SETTINGS_STEP, StepResult.PASS, "The settings are complete.")
+                )
+                run_check(
+                    access.guarded(provider, settings),
+                    watch,
+                    report,
+                    cancelled=cancel.is_set,
+                    origin=TEST_SETTINGS,
+                )
             except Cancelled:
                 return "cancelled"
             finally:

@@ -28,6 +28,7 @@ from attendant.providers.errors import ProviderError
 from attendant.providers.registry import ProviderRegistry
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
+from attendant.services.logtext import identity
 from attendant.settings import Settings, get_password
 
 
@@ -187,5 +188,8 @@ class ProviderAccess:
     def guard(self) -> LockoutGuard:
         return LockoutGuard(self.state_dir)
 
-    def guarded(self, provider: FreeBusyProvider) -> GuardedProvider:
-        return GuardedProvider(provider, self.guard())
+    def guarded(
+        self, provider: FreeBusyProvider, settings: Settings | None = None
+    ) -> GuardedProvider:
+        who = identity(settings) if settings is not None else None
+        return GuardedProvider(provider, self.guard(), who=who)
