@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from attendant.domain import Availability, MailboxKind, Status
+from attendant.ui.board.actions import RowActions
 from attendant.ui.board.filtering import BoardFilter
 from attendant.ui.board.model import DOMAIN_ROLE, BoardModel, Column
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
@@ -161,6 +162,7 @@ class BoardPanel(QWidget):
         self.view.setObjectName(f"{kind.value}Board")
         self.view.setAccessibleName(title)
         self._configure_view(hidden_columns)
+        self.row_actions = RowActions(self.view, board)
         self.title.setBuddy(self.view)
 
         header = QHBoxLayout()

@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         for column, width in ((Column.NAME, 120), (Column.STATUS, 132), (Column.UNTIL, 62)):
             self.rooms.view.setColumnWidth(column, width)
         for panel in (self.people, self.rooms):
+            panel.row_actions.acted.connect(lambda text: self.statusBar().showMessage(text, 5000))
             panel.view.installEventFilter(self)
             panel.view.horizontalHeader().sortIndicatorChanged.connect(self._sync_sort_indicators)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
