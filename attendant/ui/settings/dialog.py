@@ -48,6 +48,7 @@ from attendant.ui.settings.fields import (
 from attendant.ui.settings.load_estimate import estimate_load
 from attendant.ui.settings.pages import ProviderPage, build_page
 from attendant.ui.settings.pages.base import group, note
+from attendant.ui.settings.privacy import privacy_group
 from attendant.ui.settings.provider_field import ProviderField
 from attendant.ui.settings.style import DIALOG_STYLE
 from attendant.ui.settings.watch import WatchPage
@@ -244,8 +245,10 @@ class SettingsDialog(QDialog):
         for page in self.pages.values():
             if page.advanced is not None:
                 self.advanced_stack.addWidget(page.advanced)
+        privacy, self.meeting_details = privacy_group(self.session, tab)
         layout = QVBoxLayout(tab)
         layout.addWidget(network)
+        layout.addWidget(privacy)
         layout.addWidget(self.advanced_stack)
         layout.addStretch(1)
         return tab
