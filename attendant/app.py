@@ -208,6 +208,8 @@ class SettingsFlow:
             )
         )
         old, self.service = self.service, service
+        self.window.model.meeting_details = settings.privacy.details
+        self.window.model.restyle()
         self.window.set_feed(service, title)
         service.start()
         await old.aclose()
@@ -314,6 +316,7 @@ def run_gui(
         geometry_file=geometry_file,
     )
     shown.append(window)
+    window.model.meeting_details = settings.privacy.details
     window.show()
     flow = SettingsFlow(window, registry, paths, service, loaded, problem)
     window.settings_requested.connect(flow.open_dialog)

@@ -14,6 +14,7 @@ from attendant.domain import (
     Availability,
     BusyType,
     Mailbox,
+    MeetingDetails,
     Snapshot,
     Status,
     StatusView,
@@ -105,6 +106,15 @@ def display_text(
             return "now"
         return "—" if view.next_free is None else fmt.short_time(view.next_free, now, tz)
     return now_text(availability, view)
+
+
+def timeline_text(
+    availability: Availability, now: datetime, tz: tzinfo | None, details: MeetingDetails
+) -> str:
+    """The "Today" cell's tooltip and screen-reader text, as ``[privacy]`` allows."""
+    if details is MeetingDetails.HIDE and availability.error is None:
+        return "Meetings are not shown on this desk (privacy setting)"
+    return fmt.timeline_tooltip(availability, now, tz)
 
 
 def now_text(availability: Availability, view: StatusView) -> str:

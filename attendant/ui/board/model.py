@@ -24,11 +24,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
 
 from attendant.domain import (
     Availability,
     MailboxKind,
+    MeetingDetails,
     Snapshot,
     Status,
     StatusView,
@@ -38,10 +38,10 @@ from attendant.services.fuzzy import SearchIndex
 from attendant.ui.board import cells, roles
 from attendant.ui.board.cells import HEADERS, TIME_DEPENDENT, Column
 from attendant.ui.board.evaluation import SlicedStatuses
+from attendant.ui.board.looks import BoardLooks
 from attendant.ui.board.roles import DOMAIN_ROLE, KIND_ROLE, SEARCH_ROLE, SORT_ROLE, STATUS_ROLE
 from attendant.ui.board.searching import BoardSearch
 from attendant.ui.common import formatting as fmt
-from attendant.ui.common.status_style import make_status_icons, status_colour
 
 __all__ = [
     "DOMAIN_ROLE",
@@ -98,11 +98,10 @@ class BoardModel(QAbstractTableModel):
         self._search = BoardSearch()
         self._counts: dict[MailboxKind, Counter[Status]] = {}
         self._range: tuple[datetime, datetime] | None = None
-        self._icons = make_status_icons()
-        self._status_brushes = {s: QBrush(status_colour(s)) for s in Status}
-        self._muted = QBrush(QColor("#5f6368"))
-        self._status_font = QFont()
-        self._status_font.setWeight(QFont.Weight.DemiBold)
+        #: Colours, icons and fonts of the theme; :meth:`restyle` after changing them.
+        self.looks = BoardLooks()
+        #: ``[privacy] meeting_details``: with ``hide`` no meeting is drawn or told.
+        self.meeting_details = MeetingDetails.SHOW
 
     # -- what the window and the delegate read ------------------------------------------
 
@@ -210,6 +209,11 @@ class BoardModel(QAbstractTableModel):
         if range_changed:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.TODAY, Column.TODAY)
 
+    def restyle(self) -> None:
+        """Repaint every row after :attr:`looks` or :attr:`meeting_details` changed."""
+        if self._entries:
+            self._emit_all_changed()
+
     def tick(self) -> None:
         """Re-evaluate every row at the clock's new "now" (the window calls this every 30 s)."""
         self._now = self._read_clock()
@@ -274,19 +278,19 @@ class BoardModel(QAbstractTableModel):
                 texts = self._texts[row] = self._display_texts(row)
             return texts[column]
         if role == roles.DECORATION:
-            return self._icons[self.view(row).status] if column == Column.STATUS else None
+            return self.looks.icons[self.view(row).status] if column == Column.STATUS else None
         if role == roles.FOREGROUND:
             if column == Column.STATUS:
-                return self._status_brushes[self.view(row).status]
+                return self.looks.status_brushes[self.view(row).status]
             if column == Column.NOW and self.view(row).status is Status.UNKNOWN:
-                return self._muted
+                return self.looks.muted
             return None
         if role == roles.FONT:
-            return self._status_font if column == Column.STATUS else None
+            return self.looks.status_font if column == Column.STATUS else None
         if role == roles.TOOLTIP:
             return self._tooltip(row, column)
         if role == roles.ACCESSIBLE and column == Column.TODAY:
-            return fmt.timeline_tooltip(self._entries[row], self._now, self._tz)
+            return self._tooltip(row, column)
         if role == DOMAIN_ROLE:
             return self._entries[row]
         if role == STATUS_ROLE:
@@ -387,5 +391,5 @@ class BoardModel(QAbstractTableModel):
         if column == Column.NAME:
             return fmt.mailbox_tooltip(availability.mailbox)
         if column == Column.TODAY:
-            return fmt.timeline_tooltip(availability, self._now, self._tz)
+            return cells.timeline_text(availability, self._now, self._tz, self.meeting_details)
         return cells.tooltip_text(availability, self.view(row), column, self._now, self._tz)

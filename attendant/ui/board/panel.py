@@ -36,7 +36,7 @@ from attendant.ui.board.actions import RowActions
 from attendant.ui.board.filtering import BoardFilter
 from attendant.ui.board.model import DOMAIN_ROLE, BoardModel, Column
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
-from attendant.ui.common.status_style import STATUS_COLOURS, STATUS_COUNT_WORDS, STATUS_RANK
+from attendant.ui.common.status_style import STATUS_COUNT_WORDS, STATUS_RANK
 
 ROW_HEIGHT = 26
 
@@ -219,7 +219,7 @@ class BoardPanel(QWidget):
             for status in sorted(counts, key=STATUS_RANK.__getitem__):
                 words = f"{counts[status]} {STATUS_COUNT_WORDS[status]}"
                 plain_parts.append(words)
-                dot = f"<span style='color:{STATUS_COLOURS[status]}'>●</span>"
+                dot = f"<span style='color:{board.looks.status_colours[status]}'>●</span>"
                 weight = "font-weight:600;" if status is Status.FREE else ""
                 rich_parts.append(f"{dot}&nbsp;<span style='{weight}'>{escape(words)}</span>")
             plain = " · ".join(plain_parts)

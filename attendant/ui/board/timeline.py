@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attendant.domain import Availability, BusyType
+from attendant.domain import Availability, BusyType, MeetingDetails
 from attendant.ui.board.model import DOMAIN_ROLE, BoardModel
-from attendant.ui.common.status_style import BUSY_TYPE_FILLS
+from attendant.ui.common.themes import LIGHT, Palette
 
-#: The colour of the "now" line (tests look for it).
-NOW_COLOUR = QColor("#1f2329")
+#: The colour of the "now" line in the light theme (tests look for it).
+NOW_COLOUR = QColor(LIGHT.now)
 
 _PATTERNS: dict[BusyType, Qt.BrushStyle] = {
     BusyType.BUSY: Qt.BrushStyle.SolidPattern,
@@ -80,25 +80,36 @@ class TimelineDelegate(QStyledItemDelegate):
     def __init__(self, board: BoardModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._board = board
-        self._track_brush = QBrush(QColor("#e6e9ee"))
-        self._track_pen = QPen(QColor("#d5dae1"), 1)
-        self._past_brush = QBrush(QColor(255, 255, 255, 130))
-        self._tick_pen = QPen(QColor("#aab1ba"), 1)
-        self._noon_pen = QPen(QColor("#7d8590"), 1)
-        self._now_brush = QBrush(NOW_COLOUR)
+        self._palette: Palette | None = None
+        self._ticks_key: tuple[float, float, datetime, datetime] | None = None
+        self._ticks: list[tuple[int, bool]] = []
+        self._use(board.looks.palette)
+
+    def _use(self, palette: Palette) -> None:
+        """Make the pens and brushes of ``palette`` (once per theme, not per paint)."""
+        self._palette = palette
+        self._track_brush = QBrush(QColor(palette.track))
+        self._track_pen = QPen(QColor(palette.track_border), 1)
+        past = QColor(palette.past[:7])
+        past.setAlpha(int(palette.past[7:9] or "ff", 16))
+        self._past_brush = QBrush(past)
+        self._tick_pen = QPen(QColor(palette.tick), 1)
+        self._noon_pen = QPen(QColor(palette.muted), 1)
+        self._now_brush = QBrush(QColor(palette.now))
         self._block_brushes: dict[BusyType, QBrush] = {}
         self._block_pens: dict[BusyType, QPen] = {}
         self._block_backs: dict[BusyType, QBrush] = {}
         for busy_type, pattern in _PATTERNS.items():
-            colour = QColor(BUSY_TYPE_FILLS[busy_type])
+            colour = QColor(palette.fills[busy_type])
             self._block_brushes[busy_type] = QBrush(colour, pattern)
-            self._block_pens[busy_type] = QPen(colour.darker(115), 1)
+            edge = colour.lighter(125) if palette.dark else colour.darker(115)
+            self._block_pens[busy_type] = QPen(edge, 1)
             back = QColor(colour)
             back.setAlpha(70 if pattern is not Qt.BrushStyle.SolidPattern else 0)
             self._block_backs[busy_type] = QBrush(back)
-        self._error_brush = QBrush(QColor("#b7bcc3"), Qt.BrushStyle.Dense6Pattern)
-        self._ticks_key: tuple[float, float, datetime, datetime] | None = None
-        self._ticks: list[tuple[int, bool]] = []
+        self._error_brush = QBrush(
+            QColor(palette.fills[BusyType.NO_DATA]), Qt.BrushStyle.Dense6Pattern
+        )
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -120,6 +131,8 @@ class TimelineDelegate(QStyledItemDelegate):
         availability = index.data(DOMAIN_ROLE)
         if span is None or not isinstance(availability, Availability):
             return
+        if self._board.looks.palette is not self._palette:
+            self._use(self._board.looks.palette)
         painter.save()
         try:
             self._paint_strip(painter, track_rect(option.rect), span, availability)
@@ -140,7 +153,7 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.drawRect(track)
         if availability.error is not None:
             painter.fillRect(track, self._error_brush)
-        else:
+        elif self._board.meeting_details is not MeetingDetails.HIDE:
             events = sorted(
                 (e for e in availability.events if e.busy_type in _PATTERNS),
                 key=lambda e: _PAINT_ORDER[e.busy_type],
@@ -197,13 +210,7 @@ class TimelineHeader(QHeaderView):
         self.setSectionsClickable(True)  # what QTableView does for the header it makes itself
         self._board = board
         self._column = column
-        self._hour_pen = QPen(QColor("#5f6873"))
         board.headerDataChanged.connect(self._on_header_changed)
-
-    def set_hour_colour(self, colour: QColor) -> None:
-        """The colour of the hour labels (the theme sets it)."""
-        self._hour_pen = QPen(colour)
-        self.viewport().update()
 
     def _hour_font(self) -> QFont:
         font = QFont(self.font())
@@ -240,7 +247,7 @@ class TimelineHeader(QHeaderView):
         label_width = metrics.horizontalAdvance("00") + 10
         step = next((s for s in (1, 2, 3, 4, 6) if track.width() * s / hours >= label_width), 12)
         painter.setFont(font)
-        painter.setPen(self._hour_pen)
+        painter.setPen(QColor(self._board.looks.palette.muted))
         top = rect.bottom() - line - 1
         for hour in whole_hours(start, end):
             if hour.hour % step == 0:

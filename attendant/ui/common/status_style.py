@@ -70,10 +70,13 @@ def status_colour(status: Status) -> QColor:
     return QColor(STATUS_COLOURS[status])
 
 
-def _paint_glyph(painter: QPainter, status: Status, size: float) -> None:
-    """Draw the icon of ``status`` into a ``size`` × ``size`` square at the origin."""
-    colour = status_colour(status)
-    white = QColor("#ffffff")
+def _paint_glyph(
+    painter: QPainter, status: Status, size: float, colour: QColor, white: QColor
+) -> None:
+    """Draw the icon of ``status`` into a ``size`` × ``size`` square at the origin.
+
+    ``colour`` fills the shape and ``white`` draws the mark inside it (a theme's background).
+    """
     m = size * 0.08  # margin
     box = QRectF(m, m, size - 2 * m, size - 2 * m)
     c = box.center()
@@ -161,15 +164,23 @@ def _paint_glyph(painter: QPainter, status: Status, size: float) -> None:
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "?")
 
 
-def make_status_icon(status: Status, sizes: tuple[int, ...] = (16, 24, 32)) -> QIcon:
+def make_status_icon(
+    status: Status,
+    sizes: tuple[int, ...] = (16, 24, 32, 48),
+    *,
+    colours: dict[Status, str] | None = None,
+    mark: str = "#ffffff",
+) -> QIcon:
     """A crisp icon for ``status`` at a few pixel sizes (needs a QGuiApplication)."""
+    colour = QColor((colours or STATUS_COLOURS)[status])
+    inner = QColor(mark)
     icon = QIcon()
     for size in sizes:
         pixmap = QPixmap(size, size)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         try:
-            _paint_glyph(painter, status, float(size))
+            _paint_glyph(painter, status, float(size), colour, inner)
         finally:
             painter.end()
         icon.addPixmap(pixmap)
@@ -177,8 +188,10 @@ def make_status_icon(status: Status, sizes: tuple[int, ...] = (16, 24, 32)) -> Q
     return icon
 
 
-def make_status_icons() -> dict[Status, QIcon]:
-    return {status: make_status_icon(status) for status in Status}
+def make_status_icons(
+    colours: dict[Status, str] | None = None, mark: str = "#ffffff"
+) -> dict[Status, QIcon]:
+    return {status: make_status_icon(status, colours=colours, mark=mark) for status in Status}
 
 
 def status_brush(status: Status) -> QBrush:
