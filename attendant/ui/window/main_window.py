@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from attendant import __version__
 from attendant.domain import MailboxKind
-from attendant.resources import load_stylesheet
 from attendant.services.state import RefreshState
 from attendant.ui.board.feed_banner import FeedBanner, describe, error_line
 from attendant.ui.board.model import BoardModel, Column
@@ -39,6 +38,7 @@ from attendant.ui.common.icons import app_icon
 from attendant.ui.window import state as window_state
 from attendant.ui.window.actions import make_action, once, open_in_file_manager
 from attendant.ui.window.health import empty_board_text, freshness_texts
+from attendant.ui.window.tools import BoardTools
 
 #: How often "now" moves on the board and the age of the data is re-told.
 TICK_MILLISECONDS = 30_000
@@ -91,7 +91,6 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(f"Attendant — {provider_title}")
         self.setWindowIcon(app_icon())
-        self.setStyleSheet(load_stylesheet())
         self.model = BoardModel(clock, tz=tz, parent=self)
         self._build_body()
         self._last_board = self.people
@@ -275,6 +274,7 @@ class MainWindow(QMainWindow):
         self.log_action.setEnabled(self._log_folder is not None)
         self.about_action = make_action(self, "&About Attendant", None, self._about)
         help_menu.addActions([self.log_action, self.about_action])
+        self.tools = BoardTools(self, self, view_menu, help_menu, self._geometry_file)
 
     # -- keyboard ------------------------------------------------------------------------
 

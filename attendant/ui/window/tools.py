@@ -1,0 +1,114 @@
+"""What the window adds around its boards: the room finder, themes and zoom, the F1 sheet.
+
+Kept out of :mod:`attendant.ui.window.main_window` so that module stays about the boards,
+the search and the feed's health.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from attendant.ui.board.model import BoardModel
+from attendant.ui.board.panel import BoardPanel
+from attendant.ui.board.room_finder import RoomFinder
+from attendant.ui.window.looks import WindowLooks
+from attendant.ui.window.shortcuts import ShortcutSheet
+
+
+class BoardWindow(Protocol):
+    """What the tools need of the main window."""
+
+    model: BoardModel
+    people: BoardPanel
+    rooms: BoardPanel
+
+
+class BoardTools:
+    """The room finder dock (Ctrl+3, under the boards; it can be moved to the right), View ▸
+    Theme and Zoom, Help ▸ Keyboard shortcuts (F1)."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        board: BoardWindow,
+        view_menu: QMenu,
+        help_menu: QMenu,
+        state_file: Path | None,
+    ) -> None:
+        self._window = window
+        self.finder = RoomFinder(board.model, window)
+        self.dock = QDockWidget("Room finder", window)
+        self.dock.setObjectName("roomFinderDock")
+        self.dock.setWidget(self.finder)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._sized = False
+
+        self.finder_action = QAction("Room &finder", window, checkable=True)
+        self.finder_action.setShortcut(QKeySequence("Ctrl+3"))
+        self.finder_action.triggered.connect(self.toggle_finder)
+        self.dock.visibilityChanged.connect(self.finder_action.setChecked)
+        window.addAction(self.finder_action)
+        _insert(view_menu, 3, self.finder_action)
+
+        view_menu.addSeparator()
+        tables = [board.people.view, board.rooms.view, self.finder.view]
+        self.looks = WindowLooks(window, board.model, tables, state_file)
+        self.looks.add_to_menu(view_menu)
+
+        self.shortcuts_action = QAction("&Keyboard shortcuts", window)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        window.addAction(self.shortcuts_action)
+        _insert(help_menu, 0, self.shortcuts_action)
+        self.sheet: ShortcutSheet | None = None
+
+    def toggle_finder(self, show: bool | None = None) -> None:
+        """Show the room finder and give it the keyboard, or hide it."""
+        visible = not self.dock.isVisible() if show is None else show
+        self.dock.setVisible(visible)
+        self.finder_action.setChecked(visible)
+        if visible:
+            if not self._sized:  # a first showing takes about a quarter of the window
+                self._sized = True
+                height = max(180, self._window.height() // 4)
+                self._window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
+            self.dock.raise_()
+            self.finder.focus_finder()
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        menus = self._window.menuBar().actions()
+        self.sheet = ShortcutSheet(_menu_actions(menus), self._window)
+        self.sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sheet.destroyed.connect(lambda *_: setattr(self, "sheet", None))
+        self.sheet.open()
+        return self.sheet
+
+
+def _insert(menu: QMenu, position: int, action: QAction) -> None:
+    """Put ``action`` at ``position`` in ``menu`` (at the end if the menu is shorter)."""
+    actions = menu.actions()
+    if position < len(actions):
+        menu.insertAction(actions[position], action)
+    else:
+        menu.addAction(action)
+
+
+def _menu_actions(actions: list[QAction]) -> list[QAction]:
+    """Every action of the menus, depth first, in the order the menus show them."""
+    found: list[QAction] = []
+    for action in actions:
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            found.extend(_menu_actions(menu.actions()))
+        elif not action.isSeparator():
+            found.append(action)
+    return found
