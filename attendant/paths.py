@@ -75,20 +75,20 @@ def app_paths(config_file: Path | None = None) -> AppPaths:
     )
 
 
-def ensure_dirs(paths: AppPaths) -> None:
+def ensure_dirs(paths: AppPaths, *, settings_folder: bool = True) -> None:
     """Create the per-user folders that ``paths`` needs, private to the user.
 
     Creates the parent folders of the settings file, the log file and the token cache, and
-    the state folder. Folders created here get mode 0o700 (ignored on Windows, where the
-    per-user profile is already private); existing folders are left as they are. The
+    the state folder. ``settings_folder=False`` leaves the settings file's folder alone: a
+    file named with ``--config`` is the admin's, and its folder is made only when the
+    settings are saved there. Folders created here get mode 0o700 (ignored on Windows, where
+    the per-user profile is already private); existing folders are left as they are. The
     machine-wide ``site_config_file`` is an administrator's business and is not touched.
     """
-    for directory in (
-        paths.config_file.parent,
-        paths.log_file.parent,
-        paths.token_cache.parent,
-        paths.state_dir,
-    ):
+    folders = [paths.log_file.parent, paths.token_cache.parent, paths.state_dir]
+    if settings_folder:
+        folders.insert(0, paths.config_file.parent)
+    for directory in folders:
         _make_private_dir(directory)
 
 

@@ -17,6 +17,11 @@ AT = "2026-11-23T10:15:00+01:00"  # a Monday
 
 
 @pytest.fixture(autouse=True)
+def _desk_in_rome(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Rome")  # the desk's zone: AT is written in it
+
+
+@pytest.fixture(autouse=True)
 def _no_leaking_sinks():
     yield
     shutdown_logging()

@@ -9,7 +9,15 @@ from typing import Any, TextIO
 
 from loguru import logger
 
-from attendant.cli.session import EXIT_OK, Session, dump_json, iso, with_session
+from attendant.cli.session import (
+    EXIT_OK,
+    EXIT_SETTINGS,
+    Session,
+    dump_json,
+    fail,
+    iso,
+    with_session,
+)
 from attendant.domain import (
     Availability,
     Mailbox,
@@ -20,8 +28,9 @@ from attendant.domain import (
     visible_events,
 )
 from attendant.providers.base import Resolver
-from attendant.providers.errors import SettingsInvalid
+from attendant.providers.errors import ProviderError, SettingsInvalid
 from attendant.services.clock import day_window, local_now, local_zone
+from attendant.services.roster import offline_roster
 from attendant.services.setup import effective_watch
 from attendant.services.watch import watched_mailboxes
 
@@ -68,18 +77,36 @@ def availability_entry(
     }
 
 
+def local_day(at: datetime, zone: tzinfo) -> Window:
+    """The desk's local day that ``at`` falls in, whatever offset ``at`` is written with."""
+    return day_window(at.astimezone(zone))
+
+
+def query_window(args: argparse.Namespace) -> tuple[datetime, Window]:
+    """``--at`` and the window from ``--start``/``--end``, by default the desk's local day.
+
+    A time written without an offset (or a date alone: its midnight) is the desk's local time.
+    """
+    zone = local_zone()
+    at = _parse_instant(args.at, "at", zone) if args.at else local_now().replace(microsecond=0)
+    day = local_day(at, zone)
+    start = _parse_instant(args.start, "start", zone) if args.start else day.start
+    end = _parse_instant(args.end, "end", zone) if args.end else day.end
+    if end <= start:
+        raise SettingsInvalid("--end must be after --start.")
+    return at, Window(start, end)
+
+
 def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    try:
+        at, window = query_window(args)
+        asked = _addresses(args.addresses) if args.addresses else None
+    except SettingsInvalid as error:
+        return fail(args, EXIT_SETTINGS, error.message, error.hint, out=out, err=err)
+
     def body(session: Session) -> int:
-        zone = local_zone()
-        at = _parse_instant(args.at, "at", zone) if args.at else local_now().replace(microsecond=0)
-        day = day_window(at)
-        start = _parse_instant(args.start, "start", at.tzinfo or zone) if args.start else day.start
-        end = _parse_instant(args.end, "end", at.tzinfo or zone) if args.end else day.end
-        if end <= start:
-            raise SettingsInvalid("--end must be after --start.")
-        window = Window(start, end)
-        if args.addresses:
-            mailboxes = _mailboxes_for(session, args.addresses)
+        if asked is not None:
+            mailboxes = _named(session, asked)
         else:
             watch = effective_watch(session.provider, session.loaded.settings.watch_list())
             mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch))
@@ -109,17 +136,30 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             _print_availability(entries, at, out)
         return EXIT_OK
 
-    return with_session(args, err, body)
+    def unknown_entries(session: Session, error: ProviderError) -> list[dict[str, Any]]:
+        """Exit 3 or 4: every mailbox asked for (or watched), unknown, with the reason."""
+        watch = session.loaded.settings.watch_list()
+        if session.is_open:
+            watch = effective_watch(session.provider, watch)
+        roster = offline_roster(watch, error.kind, error.message, asked=asked)
+        return [availability_entry(a, at, window) for a in roster]
+
+    return with_session(args, err, body, out=out, entries_on_failure=unknown_entries)
 
 
-def _mailboxes_for(session: Session, addresses: list[str]) -> list[Mailbox]:
+def _addresses(addresses: list[str]) -> list[Mailbox]:
     asked: list[Mailbox] = []
     for address in addresses:
         try:
             asked.append(Mailbox(address=address))
         except ValueError:
             raise SettingsInvalid(f"{address!r} is not an e-mail address.") from None
+    return asked
+
+
+def _named(session: Session, asked: list[Mailbox]) -> list[Mailbox]:
     if isinstance(session.provider, Resolver):
+        addresses = [m.address for m in asked]
         known = {
             m.key: m
             for m in session.guarded.call(lambda p: p.resolve(addresses))  # type: ignore[attr-defined]

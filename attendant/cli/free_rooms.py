@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from attendant.cli.availability import _parse_instant
-from attendant.cli.session import EXIT_OK, Session, dump_json, iso, with_session
+from attendant.cli.session import EXIT_OK, Session, dump_json, fail, iso, with_session
 from attendant.domain import MailboxKind
 from attendant.providers.errors import SettingsInvalid
 from attendant.services.clock import local_now, local_zone
@@ -65,11 +65,13 @@ def result_json(provider: str, result: FinderResult, capacity: int | None) -> di
 
 def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if args.minutes < 1:
-        err.write(f"attendant: --for must be at least 1 minute (got {args.minutes})\n")
-        return 2
+        return fail(
+            args, 2, f"--for must be at least 1 minute (got {args.minutes})", out=out, err=err
+        )
     if args.capacity is not None and args.capacity < 1:
-        err.write(f"attendant: --capacity must be at least 1 (got {args.capacity})\n")
-        return 2
+        return fail(
+            args, 2, f"--capacity must be at least 1 (got {args.capacity})", out=out, err=err
+        )
 
     def body(session: Session) -> int:
         zone = local_zone()
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             _print(result, args.capacity, len(rooms), out)
         return EXIT_OK
 
-    return with_session(args, err, body)
+    return with_session(args, err, body, out=out)
 
 
 def _hhmm(value: datetime | None, zone: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", parents=[common], help='run the "Test Settings" steps')
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--retry",
+        action="store_true",
+        help="send credentials the server rejected once more (after the account was unlocked)",
+    )
 
     avail = sub.add_parser("availability", parents=[common], help="one-shot free/busy query")
     avail.add_argument("addresses", nargs="*", metavar="ADDRESS")
@@ -65,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config=args.config, demo=args.demo, verbose=args.verbose, quit_after=args.quit_after
         )
     from attendant.cli import availability, check, paths, rooms, signin
+    from attendant.cli.session import EXIT_SETTINGS, fail
 
     modules = {
         "check": check,
@@ -74,4 +81,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         "signin": signin,
         "paths": paths,
     }
-    return int(modules[args.command].run(args, out=sys.stdout, err=sys.stderr))
+    if args.config is not None and not args.config.exists() and args.command != "diagnose":
+        return fail(
+            args,
+            EXIT_SETTINGS,
+            f"the settings file {args.config} does not exist; nothing was created.",
+            "Check the path given with --config, or write the file: "
+            f"attendant --config {args.config} opens the console, which saves it there.",
+        )
+    try:
+        return int(modules[args.command].run(args, out=sys.stdout, err=sys.stderr))
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+#: The status of a writer whose reader went away (128 + SIGPIPE), as ``cat`` has.
+EXIT_CLOSED_PIPE = 141
+
+
+def _reader_went_away() -> int:
+    """``attendant availability | head -1``: the reader closed the pipe; end quietly.
+
+    Python would also complain when it flushes standard output at exit: point it at the null
+    device first (the recipe of the ``signal`` module's documentation).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured in a test)
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_CLOSED_PIPE

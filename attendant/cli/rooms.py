@@ -36,4 +36,4 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
                     out.write(f"  {room.name or room.address} <{room.address}>\n")
         return EXIT_OK
 
-    return with_session(args, err, body)
+    return with_session(args, err, body, out=out)

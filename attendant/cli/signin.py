@@ -25,4 +25,4 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         out.write(f"Signed in as {account}.\n")
         return EXIT_OK
 
-    return with_session(args, err, body)
+    return with_session(args, err, body, out=out)

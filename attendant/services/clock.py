@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzlocal
 
@@ -11,7 +12,16 @@ from attendant.domain import Window
 
 
 def local_zone() -> tzinfo:
-    """The desk's IANA time zone (so DST days have the right length), UTC if unknown."""
+    """The desk's IANA time zone (so DST days have the right length), UTC if unknown.
+
+    ``TZ`` is read on every call (tzlocal would keep the first answer for the process).
+    """
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, ZoneInfoNotFoundError):
+            pass  # a POSIX rule like "CET-1CEST": tzlocal understands more
     try:
         zone = tzlocal.get_localzone()
     except Exception:

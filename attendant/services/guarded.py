@@ -8,6 +8,7 @@ INTERFACES.md §3 hold whichever door the request leaves by.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,9 @@ from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import Identity, rejection_lines, signed_in_account
 
 T = TypeVar("T")
+
+#: The shortest wait before asking again after a back-off, however short the server's.
+MIN_RETRY_SECONDS = 0.5
 
 
 class CredentialsBlocked(CredentialsRejected):
@@ -47,6 +51,10 @@ class GuardedProvider:
         guard: LockoutGuard,
         clock: Callable[[], datetime] = _utc_now,
         who: Identity | None = None,
+        *,
+        patience_seconds: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         self.provider = provider
         self._guard = guard
@@ -56,6 +64,9 @@ class GuardedProvider:
         self._worked: dict[bytes, datetime] = {}
         self._told_blocked = False
         self._retried_at: datetime | None = None
+        self._patience = max(0.0, patience_seconds)
+        self._sleep = sleep
+        self._on_wait = on_wait
 
     @property
     def key(self) -> str:
@@ -71,20 +82,67 @@ class GuardedProvider:
         account = signed_in_account(self.provider)
         return replace(who, account=account) if account else who
 
-    def retry_now(self) -> None:
-        """ "Retry now": a person allows one more attempt with the rejected credentials."""
-        self._guard.clear(self.key)
+    def retry_now(self, *, by: str = "Retry now pressed", keep_back_off: bool = False) -> None:
+        """ "Retry now": a person allows one more attempt with the rejected credentials.
+
+        ``keep_back_off`` leaves a server's back-off in force (``attendant check --retry``).
+        """
+        if keep_back_off:
+            self._guard.clear_rejection(self.key)
+        else:
+            self._guard.clear(self.key)
         self._retried_at = self._clock()
         self._told_blocked = False
         who = self.identity()
         logger.info(
-            "Retry now pressed: the credentials of {} may be sent to {} once more",
+            "{}: the credentials of {} may be sent to {} once more",
+            by,
             who.account,
             who.host,
         )
 
     def call(self, operation: Callable[[FreeBusyProvider], T]) -> T:
-        """Run ``operation(provider)`` unless the guard forbids it; raise ProviderErrors."""
+        """Run ``operation(provider)`` unless the guard forbids it; raise ProviderErrors.
+
+        With ``patience_seconds`` (the one-shot commands), a server's back-off that ends
+        within what is left of that patience is waited out, and the call is made when it is
+        over; a longer one raises :class:`Throttled` saying when it ends. The patience is
+        spent over the life of this object, not per call.
+        """
+        while True:
+            try:
+                return self._call_once(operation)
+            except Throttled as error:
+                # A back-off already over by now (or of 0 s) still costs a moment, so that a
+                # server answering "busy" again and again is not asked in a tight loop.
+                wait = max(self._back_off_left() or 0.0, MIN_RETRY_SECONDS)
+                if wait > self._patience:
+                    raise self._too_long(error, wait) from error
+                logger.info(
+                    "Waiting {:.1f} s for the end of the {} server's back-off", wait, self.key
+                )
+                self._patience -= wait
+                if self._on_wait is not None:
+                    self._on_wait(wait)
+                self._sleep(wait)
+
+    def _back_off_left(self) -> float | None:
+        now = self._clock()
+        until = self._guard.throttled_until(self.key, now)
+        return None if until is None else (until - now).total_seconds()
+
+    def _too_long(self, error: Throttled, wait: float) -> Throttled:
+        if self._patience <= 0.0:
+            return error
+        until = self._clock() + timedelta(seconds=wait)
+        return Throttled(
+            f"The server asked Attendant to wait {wait:.0f} s, until "
+            f"{until.astimezone().strftime('%H:%M:%S')}; nothing is sent before then.",
+            retry_after_seconds=wait,
+            hint=f"Run the command again after {until.astimezone().strftime('%H:%M:%S')}.",
+        )
+
+    def _call_once(self, operation: Callable[[FreeBusyProvider], T]) -> T:
         now = self._clock()
         until = self._guard.throttled_until(self.key, now)
         if until is not None:
