@@ -14,9 +14,11 @@ from attendant.cli.session import (
     dump_json,
     error_exit_code,
 )
+from attendant.paths import app_paths
 from attendant.providers.base import CheckStep, FreeBusyProvider, StepResult
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.services.check import exit_code, log_step, run_check
+from attendant.services.diagnostics import save_last_check
 from attendant.settings import SettingsError
 
 _MARKS = {
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             out.flush()
 
     def finish(code: int) -> int:
+        save_last_check(app_paths(args.config).state_dir, "attendant check", steps)
         if args.json:
             document: dict[str, Any] = {"steps": [_step_json(s) for s in steps], "exit_code": code}
             failed = next((s for s in steps if s.result is StepResult.FAIL), None)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from attendant import __version__
-from attendant.cli import free_rooms
+from attendant.cli import diagnose, free_rooms
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
         "--device-code", action="store_true", help="sign in with a code on another device"
     )
 
+    diagnose.add_parser(sub, common)
+
     paths = sub.add_parser("paths", parents=[common], help="where Attendant keeps its files")
     paths.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -80,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "free-rooms": free_rooms,
         "signin": signin,
         "paths": paths,
+        "diagnose": diagnose,
     }
     if args.config is not None and not args.config.exists() and args.command != "diagnose":
         return fail(

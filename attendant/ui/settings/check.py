@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from attendant.providers.base import CheckStep, StepResult
 from attendant.providers.errors import ProviderError
 from attendant.services.check import Cancelled, log_step, run_check
+from attendant.services.diagnostics import save_last_check
 from attendant.services.guarded import CredentialsBlocked
 from attendant.settings import Settings, validate_settings
 from attendant.ui.settings.worker import ProviderAccess, run_in_thread
@@ -196,11 +197,26 @@ class CheckPanel(QFrame):
         access = self._access
         watch = settings.watch_list()
 
-        def job(report: Callable[[Any], None]) -> str:
+        def job(progress: Callable[[Any], None]) -> str:
+            steps: list[CheckStep] = []
+
+            def report(step: CheckStep) -> None:
+                steps.append(step)
+                progress(step)
+
             def settings_step(step: CheckStep) -> None:
                 log_step(step, TEST_SETTINGS)
                 report(step)
 
+            try:
+                return run(report, settings_step)
+            finally:
+                if access.state_dir is not None:
+                    save_last_check(access.state_dir, TEST_SETTINGS, steps)
+
+        def run(
+            report: Callable[[CheckStep], None], settings_step: Callable[[CheckStep], None]
+        ) -> str:
             problems = validate_settings(settings)
             if problems:
                 settings_step(CheckStep(SETTINGS_STEP, StepResult.FAIL, str(problems[0])))
