@@ -267,6 +267,7 @@ def run_gui(
     from attendant.ui.common.resources import apply_style
     from attendant.ui.window import state as window_state
     from attendant.ui.window.crash import CrashFunnel
+    from attendant.ui.window.diagnostics import DiagnosticsActions, diagnostics_text
     from attendant.ui.window.main_window import MainWindow
 
     paths = app_paths(config)
@@ -289,7 +290,10 @@ def run_gui(
             window_state.save(window, window.splitter, geometry_file)
 
     funnel = CrashFunnel(
-        paths.log_file, save_state=save_state, parent_window=lambda: shown[0] if shown else None
+        paths.log_file,
+        save_state=save_state,
+        diagnostics=lambda summary: f"Last error: {summary}\n\n{diagnostics_text(paths)}",
+        parent_window=lambda: shown[0] if shown else None,
     )
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -317,6 +321,7 @@ def run_gui(
     )
     shown.append(window)
     window.model.meeting_details = settings.privacy.details
+    help_actions = DiagnosticsActions(window, paths, window.help_menu, window.about_action)
     window.show()
     flow = SettingsFlow(window, registry, paths, service, loaded, problem)
     window.settings_requested.connect(flow.open_dialog)
@@ -349,6 +354,7 @@ def run_gui(
 
     with loop:
         loop.run_until_complete(run_until_quit())
+    del help_actions
     reason = reasons[0] if reasons else "the event loop ended"
     if quit_after is not None:
         reason = f"--quit-after {quit_after:g} s elapsed"

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self._open_folder = open_folder or open_in_file_manager
         self._state: RefreshState | None = None
 
-        self.setWindowTitle(f"Attendant — {provider_title}")
+        self.setWindowTitle(provider_title)  # Qt adds " — Attendant"
         self.setWindowIcon(app_icon())
         self.model = BoardModel(clock, tz=tz, parent=self)
         self._build_body()
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self._stop_listening()
         self._feed = feed
         self._provider_title = provider_title
-        self.setWindowTitle(f"Attendant — {provider_title}")
+        self.setWindowTitle(provider_title)  # Qt adds " — Attendant"
         self.provider_label.setText(provider_title)
         stop_listening = self._stop_listening = once(feed.subscribe(self.state_arrived.emit))
         self.destroyed.connect(lambda *_: stop_listening())
@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
         self.about_action = make_action(self, "&About Attendant", None, self._about)
         help_menu.addActions([self.log_action, self.about_action])
         self.tools = BoardTools(self, self, view_menu, help_menu, self._geometry_file)
+        self.help_menu = help_menu
 
     # -- keyboard ------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def test_ok_saves_the_file_and_the_board_switches(
 
     # The board now shows the Exchange mailboxes, without a restart.
     qtbot.waitUntil(lambda: window.provider_label.text() == "Exchange on-premises (EWS)")
-    assert window.windowTitle() == "Attendant — Exchange on-premises (EWS)"
+    assert window.windowTitle() == "Exchange on-premises (EWS)"
 
     def names() -> set[str]:
         model = window.model
