@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 #: The subcommands of INTERFACES.md §1 (tests/test_packaging.py compares with the parser).
-SUBCOMMANDS = frozenset({"check", "availability", "rooms", "free-rooms", "signin", "paths"})
+SUBCOMMANDS = frozenset(
+    {"check", "availability", "rooms", "free-rooms", "signin", "paths", "diagnose"}
+)
 
 
 def give_subcommands_streams(argv: Sequence[str]) -> None:
