@@ -46,7 +46,17 @@ def test_availability_json_shape_on_demo(capsys):
     assert statuses <= {"free", "tentative", "busy", "oof", "working_elsewhere", "unknown"}
     assert len(statuses) >= 2
     for entry in data["entries"]:
-        assert set(entry) == {"address", "name", "status", "until", "next_free", "events", "error"}
+        assert set(entry) == {
+            "address",
+            "name",
+            "status",
+            "until",
+            "next_free",
+            "events",
+            "error",
+            "presence",
+        }
+        assert entry["presence"] is None  # the demo has no Teams presence
         starts = [e["start"] for e in entry["events"]]
         assert starts == sorted(starts)
         for event in entry["events"]:

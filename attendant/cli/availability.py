@@ -22,6 +22,7 @@ from attendant.domain import (
     Availability,
     Mailbox,
     MeetingDetails,
+    Presence,
     Window,
     evaluate,
     redact_all,
@@ -30,6 +31,7 @@ from attendant.domain import (
 from attendant.providers.base import Resolver
 from attendant.providers.errors import ProviderError, SettingsInvalid
 from attendant.services.clock import day_window, local_now, local_zone
+from attendant.services.presence import PresencePoller
 from attendant.services.roster import offline_roster
 from attendant.services.setup import effective_watch
 from attendant.services.watch import watched_mailboxes
@@ -51,6 +53,7 @@ def availability_entry(
     at: datetime,
     window: Window,
     details: MeetingDetails = MeetingDetails.SHOW,
+    presence: Presence | None = None,
 ) -> dict[str, Any]:
     """One entry of ``availability --json`` (INTERFACES.md §1), as ``[privacy]`` allows."""
     zone = at.tzinfo
@@ -74,6 +77,7 @@ def availability_entry(
             for e in visible_events(clipped, details)
         ],
         "error": None if error is None else {"code": error.code, "message": error.message},
+        "presence": None if presence is None else presence.as_json(),
     }
 
 
@@ -120,7 +124,13 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             sum(1 for a in answers if a.error is not None),
         )
         details = session.loaded.settings.privacy.details
-        entries = [availability_entry(a, at, window, details) for a in redact_all(answers, details)]
+        # Teams presence where the provider has it: never fails or changes the statuses.
+        polled = PresencePoller(session.guarded, local_now).fetch(mailboxes)
+        presences = polled.presences if polled is not None else {}
+        entries = [
+            availability_entry(a, at, window, details, presences.get(a.mailbox.key))
+            for a in redact_all(answers, details)
+        ]
         if args.json:
             dump_json(
                 {
@@ -193,6 +203,8 @@ def _print_availability(entries: list[dict[str, Any]], at: datetime, out: TextIO
             line += f" until {_hhmm(entry['until'])}"
         if entry["next_free"] and entry["status"] != "free":
             line += f"  next free {_hhmm(entry['next_free'])}"
+        if entry["presence"]:
+            line += f"  Teams: {Presence(**entry['presence']).words}"
         if entry["error"]:
             line += f"  ({entry['error']['code']}: {entry['error']['message']})"
         out.write(line.rstrip() + "\n")

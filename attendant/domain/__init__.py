@@ -17,6 +17,7 @@ from attendant.domain.model import (
     Window,
     require_aware,
 )
+from attendant.domain.presence import Presence
 from attendant.domain.privacy import MeetingDetails, redact, redact_all, visible_events
 from attendant.domain.status import StatusView, evaluate, status_at, strongest_at
 
@@ -30,6 +31,7 @@ __all__ = [
     "MailboxError",
     "MailboxKind",
     "MeetingDetails",
+    "Presence",
     "RoomList",
     "Snapshot",
     "Status",

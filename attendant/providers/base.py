@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from attendant.domain import Availability, Mailbox, RoomList, WatchList, Window
+from attendant.domain import Availability, Mailbox, Presence, RoomList, WatchList, Window
 
 if TYPE_CHECKING:
     from attendant.settings import Settings
@@ -68,6 +68,19 @@ class Resolver(Protocol):
     """Optional capability: display names and kinds for addresses the watch list names."""
 
     def resolve(self, addresses: Sequence[str]) -> list[Mailbox]: ...
+
+
+@runtime_checkable
+class PresenceSource(Protocol):
+    """Optional capability: Teams presence of people (Graph ``getPresencesByUserId``).
+
+    Presence is a nicety beside the calendar: it raises only ``ProviderError``s, and the
+    caller never lets one fail or delay the statuses.
+    """
+
+    def presences(self, mailboxes: Sequence[Mailbox]) -> dict[str, Presence]:
+        """Presence by mailbox key (``Mailbox.key``); people Graph does not know are left out."""
+        ...
 
 
 @runtime_checkable

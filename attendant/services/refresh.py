@@ -25,6 +25,7 @@ from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import Identity
+from attendant.services.presence import PresencePoller
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.services.watch import watched_mailboxes
 
@@ -71,6 +72,8 @@ class RefreshService:
         self._task: asyncio.Task[None] | None = None
         self._generation = 0
         self._closed = False
+        self._presence = PresencePoller(self._guarded, clock)
+        self._presence_task: asyncio.Task[None] | None = None
 
     # -- public API --------------------------------------------------------------------
 
@@ -167,14 +170,46 @@ class RefreshService:
             last_success=done,
             last_attempt=now,
             next_refresh=done + timedelta(seconds=self._interval),
+            presence=self._state.presence,
+            presence_hint=self._state.presence_hint,
         )
         self._publish(state)
+        self._ask_presence(snapshot)
         return state
+
+    def _ask_presence(self, snapshot: Snapshot) -> None:
+        """Teams presence after the statuses are out, in a call of its own (never blocks them)."""
+        if not self._presence.available or self._closed:
+            return
+        if self._presence_task is not None and not self._presence_task.done():
+            return  # the last one is still out: no pile-up behind a slow server
+        mailboxes = [a.mailbox for a in snapshot.entries]
+        self._presence_task = asyncio.get_running_loop().create_task(
+            self._fetch_presence(mailboxes), name="presence"
+        )
+
+    async def _fetch_presence(self, mailboxes: list[Mailbox]) -> None:
+        try:
+            result = await run_blocking(
+                lambda: self._presence.fetch(mailboxes),
+                timeout=self._timeout,
+                name=f"presence-{self._guarded.key}",
+            )
+        except CallTimedOut:
+            logger.info("Teams presence did not come within {:.0f} s", self._timeout)
+            return
+        if result is not None and not self._closed:
+            self._publish(
+                replace(self._state, presence=result.presences, presence_hint=result.hint)
+            )
 
     async def aclose(self) -> None:
         self._closed = True
         self._subscribers.clear()
         self._wakeup.set()  # a loop waiting for "Retry now" ends even if a cancel is lost
+        presence, self._presence_task = self._presence_task, None
+        if presence is not None:
+            presence.cancel()
         task, self._task = self._task, None
         if task is not None:
             task.cancel()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from attendant.domain import Snapshot
+from attendant.domain import Presence, Snapshot
 
 
 class FeedHealth(StrEnum):
@@ -41,6 +42,10 @@ class RefreshState:
     resume_at: datetime | None = None
     error: FeedError | None = None
     refreshing: bool = False
+    #: Teams presence by mailbox key (providers with presence; empty otherwise).
+    presence: Mapping[str, Presence] = field(default_factory=dict)
+    #: Why there is no presence, when that is worth a word (no consent, an error).
+    presence_hint: str = ""
 
     def age_seconds(self, now: datetime) -> float | None:
         """How old the shown data is, or ``None`` when there is none."""

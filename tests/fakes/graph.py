@@ -16,7 +16,8 @@ the provider depends on it:
 - ``/v1.0/places/microsoft.graph.roomlist``, ``…/{list}/microsoft.graph.roomlist/rooms`` and
   ``/v1.0/places/microsoft.graph.room`` page with ``@odata.nextLink``.
 - ``/v1.0/users`` with ``$search`` (only with ``ConsistencyLevel: eventual``) or
-  ``$filter=mail in (…)``.
+  ``$filter=mail in (…)`` / ``id in (…)`` (at most 15 values, 400 beyond).
+- Teams presence (``getPresencesByUserId``) and ``$batch``: see :mod:`.graph_presence`.
 - Graph's limit of 4 concurrent requests per mailbox: a fifth in flight gets 429
   ``MailboxConcurrency``. Injected 429/503 with ``Retry-After`` via :meth:`throttle`.
 
@@ -41,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 from tzlocal.windows_tz import win_tz
 
+from . import graph_presence
 from .httpsserver import ConnectionState, LoopbackHTTPSServer, Request, Response
 
 CALENDAR_PERMISSIONS = ("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite")
@@ -84,6 +86,8 @@ class GraphMailbox:
     #: A per-schedule error instead of data, e.g. ("ErrorNoFreeBusyAccess", "…").
     error: tuple[str, str] | None = None
     room: dict[str, object] | None = None  # capacity, building, floorNumber, floorLabel
+    #: Teams presence: (availability, activity) as getPresencesByUserId reports it.
+    presence: tuple[str, str] = ("Available", "Available")
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
@@ -158,6 +162,11 @@ class FakeGraph(LoopbackHTTPSServer):
         self.routes: Counter[str] = Counter()
         self.schedule_batches: list[list[str]] = []
         self.request_log: list[GraphRecord] = []
+        #: Answer 401 "Unauthorized" to presence with a token that works everywhere else.
+        self.presence_unauthorized = False
+        self.presence_batches: list[int] = []
+        self.batch_sizes: list[int] = []
+        self.filter_values: list[int] = []
 
     def start(self) -> FakeGraph:
         super().start()
@@ -273,6 +282,14 @@ class FakeGraph(LoopbackHTTPSServer):
             if not allowed(USER_PERMISSIONS):
                 return denied
             return self._users(request, query)
+        if request.method == "POST" and path == "/v1.0/communications/getPresencesByUserId":
+            self.routes["presence"] += 1
+            if not allowed(graph_presence.PRESENCE_PERMISSIONS):
+                return denied
+            return graph_presence.presences(self, request)
+        if request.method == "POST" and path == "/v1.0/$batch":
+            self.routes["batch"] += 1
+            return graph_presence.batch(self, request, record)
         return _error(404, "ResourceNotFound", f"Resource not found for the segment '{path}'.")
 
     def _json(self, payload: dict[str, object]) -> Response:
@@ -459,8 +476,19 @@ class FakeGraph(LoopbackHTTPSServer):
 
             people = [b for b in people if hit(b)]
         elif "$filter" in query:
-            wanted = {a.casefold() for a in re.findall(r"'([^']*)'", query["$filter"])}
-            people = [b for b in people if b.address.casefold() in wanted]
+            values = re.findall(r"'([^']*)'", query["$filter"])
+            if len(values) > 15:
+                return _error(
+                    400,
+                    "Request_UnsupportedQuery",
+                    "Too many child clauses specified in search filter expression containing "
+                    "'OR' operators: 16. Max allowed: 15.",
+                )
+            with self._lock:
+                self.filter_values.append(len(values))
+            wanted = {a.casefold() for a in values}
+            by_id = query["$filter"].lstrip("(").startswith("id ")
+            people = [b for b in people if (b.id if by_id else b.address).casefold() in wanted]
         top = int(query.get("$top", "100"))
         value = [
             {"id": b.id, "displayName": b.name, "mail": b.address, "userPrincipalName": b.address}

@@ -14,6 +14,8 @@ what is seen, as in Outlook):
   let the app read every calendar shared with the receptionist, which free/busy never needs.
 - ``Place.Read.All`` for room lists and rooms; it needs an administrator's consent.
 - ``User.ReadBasic.All`` for searching colleagues and showing display names.
+- ``Presence.Read.All`` for Teams presence beside the calendar (no administrator needed);
+  without it the board simply shows no presence, and Test Settings says so.
 
 Scopes are named on the host of ``graph_url`` (``https://graph.microsoft.com/Calendars.ReadBasic``),
 so national clouds and the test fake work alike. Sign-in, the token cache and "sign in again"
@@ -27,13 +29,14 @@ import json
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
 
-from attendant.domain import Availability, Mailbox, RoomList, Window
+from attendant.domain import Availability, Mailbox, Presence, RoomList, Window
 from attendant.providers.base import CheckStep, ProviderContext, StepResult
 from attendant.providers.errors import ProviderError, SettingsInvalid
-from attendant.providers.graph import directory, places, schedule
+from attendant.providers.graph import directory, places, presence, schedule
 from attendant.providers.graph.fanout import run_all
 from attendant.providers.graph.timezones import windows_name, zone_for
 from attendant.providers.graph.transport import (
@@ -48,12 +51,13 @@ from attendant.providers.signin import MsalSignIn
 from attendant.providers.tls import trust_context
 
 CALENDAR_PERMISSION = "Calendars.ReadBasic"
-PERMISSIONS = (CALENDAR_PERMISSION, places.PERMISSION, directory.PERMISSION)
+PERMISSIONS = (CALENDAR_PERMISSION, places.PERMISSION, directory.PERMISSION, presence.PERMISSION)
 #: Permissions at least as strong as each one we ask for (an admin may have granted more).
 _SATISFIED_BY = {
     CALENDAR_PERMISSION: {"Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"},
     places.PERMISSION: {"Place.Read.All", "Place.ReadWrite.All"},
     directory.PERMISSION: {"User.ReadBasic.All", "User.Read.All", "Directory.Read.All"},
+    presence.PERMISSION: {"Presence.Read.All", "Presence.ReadWrite.All"},
 }
 
 
@@ -95,9 +99,12 @@ class GraphProvider:
 
     name = "graph"
 
-    def __init__(self, transport: GraphTransport, signin: SignIn) -> None:
+    def __init__(
+        self, transport: GraphTransport, signin: SignIn, *, state_dir: Path | None = None
+    ) -> None:
         self._transport = transport
         self.signin = signin
+        self._user_ids = presence.UserIds(state_dir)
         self._pool: ThreadPoolExecutor | None = None
         self._room_keys: frozenset[str] = frozenset()
 
@@ -130,7 +137,7 @@ class GraphProvider:
             trust=trust,
         )
         transport = GraphTransport(graph_url, signin, session=make_session(trust), timeout=timeout)
-        return cls(transport, signin)
+        return cls(transport, signin, state_dir=context.state_dir)
 
     def _workers(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -184,6 +191,10 @@ class GraphProvider:
 
     def resolve(self, addresses: Sequence[str]) -> list[Mailbox]:
         return directory.resolve(self._transport, addresses, self._room_keys)
+
+    def presences(self, mailboxes: Sequence[Mailbox]) -> dict[str, Presence]:
+        """Teams presence (see :mod:`attendant.providers.graph.presence`)."""
+        return presence.presences(self._transport, mailboxes, self._user_ids)
 
     def sign_in(self, *, device_code: bool = False, out: TextIO) -> str:
         """``attendant signin [--device-code]``: sign in and keep the token in the cache."""

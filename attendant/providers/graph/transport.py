@@ -150,16 +150,43 @@ class GraphTransport:
         return self.request("GET", path, permission=permission, params=params, headers=headers)
 
     def post(
-        self, path: str, body: Json, *, permission: str, headers: Mapping[str, str] | None = None
+        self,
+        path: str,
+        body: Json,
+        *,
+        permission: str,
+        headers: Mapping[str, str] | None = None,
+        refresh_on_401: bool = True,
     ) -> Json:
-        return self.request("POST", path, permission=permission, json=body, headers=headers)
+        return self.request(
+            "POST",
+            path,
+            permission=permission,
+            json=body,
+            headers=headers,
+            refresh_on_401=refresh_on_401,
+        )
 
-    def request(self, method: str, path: str, *, permission: str, **kwargs: Any) -> Json:
+    def request(
+        self, method: str, path: str, *, permission: str, refresh_on_401: bool = True, **kwargs: Any
+    ) -> Json:
+        """One call; ``refresh_on_401=False`` for endpoints (presence) that answer 401 to a
+        token that works everywhere else: their 401 is a refusal (ConsentMissing), never a
+        reason to renew the token or to ask for a sign-in."""
         url = self.url(path)
         if not url.startswith(self.base + "/"):
             raise BadResponse(f"Graph pointed to {url}, outside {self.base}; not followed.")
         token = self._current_token()
         response = self._send(method, url, token, kwargs)
+        if response.status_code == 401 and not refresh_on_401:
+            code, message = _graph_error(response)
+            raise ConsentMissing(
+                f"Microsoft Graph refused {method} {path.split('?')[0]} "
+                f"(401 {code}: {message}) to a sign-in it accepts elsewhere.",
+                permission=permission,
+                hint=f"Grant the delegated permission {permission} to the app registration, "
+                "then sign in again; nothing else is affected.",
+            )
         if response.status_code == 401:
             logger.info("Graph answered 401 to {} {}; refreshing the token once", method, path)
             token = self._refreshed_token(token)
