@@ -197,7 +197,10 @@ class SettingsFlow:
         task.add_done_callback(self._switches.discard)
 
     async def _switch(self, settings: Settings) -> None:
-        service, title, notices = build_service(settings, self.registry, self.paths)
+        # Off the GUI thread: opening a provider reads the system's CA store (~0.1 s).
+        service, title, notices = await asyncio.to_thread(
+            build_service, settings, self.registry, self.paths
+        )
         logger.info(
             start_line(
                 settings,

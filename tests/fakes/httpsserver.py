@@ -124,10 +124,10 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, app: LoopbackHTTPSServer, ssl_context: ssl.SSLContext) -> None:
+    def __init__(self, app: LoopbackHTTPSServer, ssl_context: ssl.SSLContext, port: int = 0) -> None:
         self.app = app
         self.ssl_context = ssl_context
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         request.settimeout(10)
@@ -166,11 +166,12 @@ class LoopbackHTTPSServer:
         self.tls_failures: list[str] = []
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> LoopbackHTTPSServer:
+    def start(self, port: int = 0) -> LoopbackHTTPSServer:
+        """Start serving on ``port`` (0: a free one; a port it had before, to come back up)."""
         if self._server is not None:
             return self
         self.stopping.clear()
-        self._server = _Server(self, self._ssl_context)
+        self._server = _Server(self, self._ssl_context, port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -201,6 +202,18 @@ class LoopbackHTTPSServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def replace_certificate(self, ssl_context: ssl.SSLContext) -> None:
+        """Serve with another certificate (renewed, or from an unknown CA) from now on; open
+        connections are dropped, as a server reloading its certificate does."""
+        self._ssl_context = ssl_context
+        if self._server is not None:
+            self._server.ssl_context = ssl_context
+        with self._conn_lock:
+            conns = list(self._connections)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
     # -- addresses -------------------------------------------------------------------------
     @property

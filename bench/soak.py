@@ -1,0 +1,732 @@
+"""Soak: the console that is never restarted, with days compressed into minutes.
+
+    python bench/soak.py [--minutes 10] [--json FILE]
+
+Drives the real console (offscreen: the real main window, the qasync loop, the real refresh
+service, the exchange provider with the real exchangelib, the settings flow, the crash funnel)
+against the fake Exchange, which runs in a process of its own so that the console's threads,
+file descriptors and memory are measured alone. Time is compressed: a refresh every second
+stands for one a minute, and the watch list's room lists are expanded again every 5 s instead
+of every hour. Each cycle flaps the server through every fault once:
+
+    baseline, down, slow (5 s answers), 503 with Retry-After, ErrorServerBusy with
+    BackOffMilliseconds, malformed XML, truncated XML, certificate renewed, certificate from
+    an unknown CA, password changed (401 once, then the admin enters the new one), room list
+    emptied, mailbox deleted
+
+and prints per phase, then for the whole run (bounds from issue 14):
+
+- worst GUI stall: the largest lateness of a 10 ms timer on the GUI thread (≤ 16 ms);
+- RSS, threads, open file descriptors and sockets at the end of the first cycle's baseline and
+  the last one's (growth ≤ 5 %);
+- log size: every log file together, never over what rotation keeps;
+- recovery: from the moment the server is back (its back-off over) to fresh data on the board
+  (≤ one refresh interval plus one answer);
+- statuses shown as free while no fresh data said so: mailboxes whose truth is busy, deleted
+  mailboxes in data fetched after the deletion, free rows while the feed failed and the board
+  said nothing (0);
+- failed logons sent: one per password change, then none;
+- crash reports from the crash funnel (0).
+
+The test suite runs one short cycle (tests/test_soak.py) and asserts what a loaded machine
+keeps reliably; the stall bound belongs to this command's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import contextlib
+import dataclasses
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+INTERVAL = 1.0
+WATCH_TTL = 5.0
+PASSWORD, NEW_PASSWORD = "Corr3ct-Horse", "N3w-Spring"
+USERNAME = "CONTOSO\\reception"
+BUSY_PEOPLE = [f"busy.{i}@contoso.com" for i in range(8)]
+FREE_PEOPLE = [f"free.{i}@contoso.com" for i in range(8)]
+ROOMS = [f"room.{i}@contoso.com" for i in range(6)]
+BUSY = set(BUSY_PEOPLE) | set(ROOMS[::2])
+DELETED = FREE_PEOPLE[3]
+ROOM_LIST = "rooms-hq@contoso.com"
+LOG_MAX_BYTES, LOG_BACKUPS = 200_000, 3
+
+
+# -- the fake Exchange, in a process of its own ----------------------------------------
+
+
+def _fake_exchange(conn: Connection) -> None:
+    from tests.fakes import FakeEvent, FakeEWS, Fault, tls
+
+    ca_file = Path(tempfile.mkdtemp(prefix="soak-ca-")) / "ca.pem"
+    tls.write_ca_pem(ca_file)
+    ews = FakeEWS(username=USERNAME, password=PASSWORD, validate=False, validate_responses=False)
+    ews.start()
+    port = ews.port
+    day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def seed(address: str) -> None:
+        events = (
+            [FakeEvent(day - timedelta(days=1), day + timedelta(days=2), "Busy", subject="All day")]
+            if address in BUSY
+            else []
+        )
+        ews.add_mailbox(address, address.split("@")[0].replace(".", " ").title(), events=events)
+
+    for address in BUSY_PEOPLE + FREE_PEOPLE + ROOMS:
+        seed(address)
+    ews.add_room_list(ROOM_LIST, "HQ rooms", ROOMS)
+    conn.send((ews.url, str(ca_file)))
+    while True:
+        command, *args = conn.recv()
+        reply: Any = None
+        if command == "quit":
+            ews.stop()
+            conn.send(None)
+            return
+        if command == "stop":
+            ews.stop()
+        elif command == "start":
+            ews.start(port=port)
+        elif command == "latency":
+            ews.latency = args[0]
+        elif command == "inject":
+            ews.inject(getattr(Fault, args[0])(**args[2]), count=args[1])
+        elif command == "pending":
+            reply = ews.pending_faults
+        elif command == "certificate":
+            trusted = args[0] == "renewed"
+            if trusted:
+                import ssl
+
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                tls.trusted_ca().issue_cert(*tls.SERVER_IDENTITIES).configure_cert(context)
+            else:
+                context = tls.server_ssl_context(trusted=False)
+            ews.replace_certificate(context)
+        elif command == "password":
+            ews.set_password(args[0])
+        elif command == "room_list":
+            ews.directory.room_lists[0].rooms = list(args[0])
+        elif command == "delete":
+            ews.directory.mailboxes.pop(args[0].lower(), None)
+        elif command == "restore":
+            seed(args[0])
+        elif command == "counters":
+            reply = {"failed_logons": ews.failed_logons, "requests": ews.requests_total}
+        conn.send(reply)
+
+
+class Exchange:
+    """The console's side of the pipe to the fake Exchange."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self.process = context.Process(target=_fake_exchange, args=(child,), daemon=True)
+        self.process.start()
+        self.url, self.ca_file = self._conn.recv()
+
+    def call(self, *command: Any) -> Any:
+        self._conn.send(command)
+        return self._conn.recv()
+
+    async def __call__(self, *command: Any) -> Any:
+        return await asyncio.to_thread(self.call, *command)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, EOFError):
+            self.call("quit")
+        self.process.join(timeout=5)
+
+
+# -- what is measured ------------------------------------------------------------------
+
+
+def resources() -> dict[str, float]:
+    status = Path("/proc/self/status").read_text().splitlines()
+    fields = dict(line.split(":", 1) for line in status if ":" in line)
+    fds = os.listdir("/proc/self/fd")
+    sockets = 0
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            sockets += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    return {
+        "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
+        "threads": int(fields["Threads"]),
+        "fds": len(fds),
+        "sockets": sockets,
+    }
+
+
+@dataclass
+class Phase:
+    name: str
+    worst_stall_ms: float = 0.0
+    recovery_s: float | None = None
+    recovery_bound_s: float | None = None
+    failed_refreshes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Figures:
+    phases: list[Phase] = field(default_factory=list)
+    samples: list[dict[str, float]] = field(default_factory=list)
+    free_without_data: list[str] = field(default_factory=list)
+    failed_logons: list[int] = field(default_factory=list)  # per password change, and after
+    log_bytes_max: int = 0
+    log_bound: int = (LOG_BACKUPS + 1) * LOG_MAX_BYTES
+    crashes: list[str] = field(default_factory=list)
+    cycles: int = 0
+    stall_places: list[tuple[str, int]] = field(default_factory=list)
+    load_average: float = 0.0
+
+    def growth(self, key: str) -> float:
+        if len(self.samples) < 2:
+            return 0.0
+        first, last = self.samples[0][key], self.samples[-1][key]
+        return (last - first) / first if first else 0.0
+
+    @property
+    def worst_stall_ms(self) -> float:
+        return max((p.worst_stall_ms for p in self.phases), default=0.0)
+
+    def late_recoveries(self) -> list[Phase]:
+        return [
+            p
+            for p in self.phases
+            if p.recovery_bound_s is not None
+            and (p.recovery_s is None or p.recovery_s > p.recovery_bound_s)
+        ]
+
+
+class LagProbe:
+    """A 10 ms timer on the GUI thread; its lateness is how long the event loop stalled."""
+
+    PERIOD = 0.010
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.worst = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(round(self.PERIOD * 1000))
+        self._timer.timeout.connect(self._beat)
+        self._timer.start()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self._last - self.PERIOD)
+        self._last = now
+
+    def take(self) -> float:
+        worst, self.worst = self.worst, 0.0
+        return worst
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.stalls.stop()
+
+    def watch(self) -> None:
+        """Name what the GUI thread is doing whenever a beat is over 16 ms late."""
+        self.stalls = StallSampler(lambda: self._last + self.PERIOD)
+
+
+class StallSampler(threading.Thread):
+    """Samples the GUI thread's stack while it is stalled: where the time goes."""
+
+    def __init__(self, due: Callable[[], float]) -> None:
+        super().__init__(name="stall-sampler", daemon=True)
+        self._due = due
+        self._gui = threading.main_thread().ident
+        self._stopped = threading.Event()
+        self.places: collections.Counter[str] = collections.Counter()
+        self.start()
+
+    def run(self) -> None:
+        while not self._stopped.wait(0.004):
+            if time.perf_counter() - self._due() < 0.016:
+                continue
+            frame = sys._current_frames().get(self._gui)
+            stack = traceback.extract_stack(frame)[-12:] if frame is not None else []
+            mine = [f for f in stack if "attendant" in f.filename or "soak" in f.filename]
+            top = stack[-1] if stack else None
+            where = " < ".join(f"{Path(f.filename).stem}:{f.name}" for f in reversed(mine[-3:]))
+            if top is not None:
+                where = f"{Path(top.filename).stem}:{top.name} | {where}"
+            self.places[where] += 1
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+# -- the console and the phases --------------------------------------------------------
+
+
+class Soak:
+    def __init__(self, exchange: Exchange, home: Path, figures: Figures) -> None:
+        import keyring
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from attendant.app import SettingsFlow, build_service
+        from attendant.log import configure_logging
+        from attendant.paths import AppPaths, ensure_dirs
+        from attendant.providers.registry import ProviderRegistry
+        from attendant.services import refresh
+        from attendant.services.clock import local_now, local_zone
+        from attendant.settings import load_settings, set_password
+        from attendant.ui.settings.dialog import SettingsOutcome  # noqa: F401 - imported now
+        from attendant.ui.window import state as window_state
+        from attendant.ui.window.crash import CrashFunnel
+        from attendant.ui.window.main_window import MainWindow
+        from tests.fakes.keyring import MemoryKeyring
+
+        self.exchange, self.figures = exchange, figures
+        self.paths = AppPaths(
+            config_file=home / "config" / "settings.toml",
+            site_config_file=home / "site" / "settings.toml",
+            log_file=home / "log" / "ApplicationLogFile.txt",
+            token_cache=home / "data" / "token_cache.bin",
+            state_dir=home / "state",
+        )
+        ensure_dirs(self.paths)
+        configure_logging(
+            self.paths.log_file, console=False, max_bytes=LOG_MAX_BYTES, backups=LOG_BACKUPS
+        )
+        keyring.set_keyring(MemoryKeyring())
+        set_password(USERNAME, PASSWORD)
+        people = ", ".join(f'"{a}"' for a in BUSY_PEOPLE + FREE_PEOPLE)
+        self.paths.config_file.write_text(
+            f"""schema_version = 1
+[calendar]
+provider = "exchange"
+refresh_interval_seconds = 15
+[calendar.exchange]
+ews_url = "{exchange.url}"
+version = "Exchange2013_SP1"
+username = 'CONTOSO\\reception'
+auth = "basic"
+[network]
+ca_bundle = '{exchange.ca_file}'
+timeout_seconds = 30
+[watch]
+people = [{people}]
+room_lists = ["{ROOM_LIST}"]
+""",
+            encoding="utf-8",
+        )
+        refresh.WATCH_TTL_SECONDS = WATCH_TTL  # time compression: an hour in 5 s
+        self.app = QApplication.instance() or QApplication([])
+        loaded = load_settings(self.paths.config_file)
+        registry = ProviderRegistry.discover()
+        service, title, _ = build_service(compressed(loaded.settings), registry, self.paths)
+        self.window = MainWindow(
+            service,
+            clock=local_now,
+            provider_title=title,
+            log_folder=self.paths.log_file.parent,
+            tz=local_zone(),
+            geometry_file=self.paths.state_dir / "window.ini",
+        )
+        self.window.show()
+
+        class CompressedFlow(SettingsFlow):
+            async def _switch(self, settings: Any) -> None:
+                await super()._switch(compressed(settings))
+
+        self.flow = CompressedFlow(self.window, registry, self.paths, service, loaded)
+        self.funnel = CrashFunnel(
+            self.paths.log_file,
+            save_state=lambda: window_state.save(
+                self.window, self.window.splitter, self.paths.state_dir / "window.ini"
+            ),
+        )
+        self.funnel.crashed.connect(figures.crashes.append)
+        self.probe = LagProbe()
+        self.probe.watch()
+        #: At a deletion: the snapshot shown, how many later ones may predate it, those seen.
+        self.deleted: tuple[object, int, list[object]] | None = None
+        self.watchdog = QTimer()
+        self.watchdog.setInterval(100)
+        self.watchdog.timeout.connect(self.check_board)
+        self.watchdog.start()
+        self.phase: Phase | None = None
+        self._seen_failure: object = None
+
+    @property
+    def service(self) -> Any:
+        return self.flow.service
+
+    # -- the truth, checked ten times a second -----------------------------------------
+
+    def check_board(self) -> None:
+        from attendant.domain import Status
+        from attendant.services.state import FeedHealth
+
+        state = self.service.state
+        if state.error is not None and state.last_attempt is not self._seen_failure:
+            if state.health is not FeedHealth.OK and self.phase is not None:
+                self.phase.failed_refreshes += 1
+            self._seen_failure = state.last_attempt
+        model = self.window.model
+        snapshot = model.snapshot
+        if snapshot is None:
+            return
+        for row in range(model.rowCount()):
+            if model.view(row).status is not Status.FREE:
+                continue
+            address = model.availability(row).mailbox.address.lower()
+            where = self.phase.name if self.phase else "start"
+            if address in BUSY:
+                self.figures.free_without_data.append(f"{where}: {address} is busy")
+            if address == DELETED and self.deleted is not None:
+                # Data fetched before the deletion may still come (one refresh in flight);
+                # any later snapshot must not show the deleted mailbox as free.
+                previous, allowed, seen = self.deleted
+                if snapshot is not previous and snapshot not in seen:
+                    seen.append(snapshot)
+                if len(seen) > allowed:
+                    self.figures.free_without_data.append(f"{where}: {address} was deleted")
+            if state.health is not FeedHealth.OK and not self.window.banner.isVisible():
+                self.figures.free_without_data.append(f"{where}: {address} unmarked stale")
+
+    # -- helpers -----------------------------------------------------------------------
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float) -> float | None:
+        """Seconds until ``condition`` holds (checked every 10 ms), None after ``timeout``."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if condition():
+                return time.monotonic() - start
+            await asyncio.sleep(0.01)
+        return None
+
+    def fresh_since(self, moment: float) -> Callable[[], bool]:
+        from attendant.services.state import FeedHealth
+
+        def fresh() -> bool:
+            state = self.service.state
+            return (
+                state.health is FeedHealth.OK
+                and state.last_attempt is not None
+                and state.last_attempt.timestamp() >= moment
+                and self.window.model.snapshot is state.snapshot
+            )
+
+        return fresh
+
+    async def recovered(self, back: float, bound: float) -> None:
+        assert self.phase is not None
+        self.phase.recovery_bound_s = bound
+        took = await self.wait_for(self.fresh_since(back), timeout=bound + 30)
+        self.phase.recovery_s = None if took is None else (time.time() - back)
+
+    async def throttled_resume(self, timeout: float) -> float | None:
+        from attendant.services.state import FeedHealth
+
+        found = await self.wait_for(
+            lambda: self.service.state.health is FeedHealth.THROTTLED, timeout
+        )
+        resume = self.service.state.resume_at
+        return None if found is None or resume is None else resume.timestamp()
+
+    async def consumed(self, timeout: float) -> float:
+        start = time.monotonic()
+        while time.monotonic() - start < timeout and await self.exchange("pending"):
+            await asyncio.sleep(0.05)
+        return time.time()
+
+    # -- the phases --------------------------------------------------------------------
+
+    async def run_phase(self, name: str, body: Callable[[], Any]) -> None:
+        self.phase = Phase(name)
+        self.probe.take()
+        await body()
+        self.phase.worst_stall_ms = self.probe.take() * 1000
+        self.figures.phases.append(self.phase)
+        print(format_phase(self.phase), flush=True)
+
+    async def cycle(self) -> None:
+        answer = 0.5  # one answer's time: the bound allows it on top of the interval
+        bound = INTERVAL + answer
+
+        async def baseline() -> None:
+            await asyncio.sleep(4 * INTERVAL)
+            self.figures.samples.append(resources())
+            self.figures.log_bytes_max = max(self.figures.log_bytes_max, log_bytes(self.paths))
+
+        async def down() -> None:
+            await self.exchange("stop")
+            await asyncio.sleep(3 * INTERVAL)
+            await self.exchange("start")
+            await self.recovered(time.time(), bound)
+
+        async def slow() -> None:
+            await self.exchange("latency", 5.0)
+            await asyncio.sleep(11)
+            await self.exchange("latency", 0.0)
+            # An answer already on its way still takes its 5 s.
+            await self.recovered(time.time(), bound + 5)
+
+        async def retry_after() -> None:
+            await self.exchange("inject", "http_503", 1, {"retry_after": 3})
+            resume = await self.throttled_resume(10)
+            await self.recovered(resume or time.time(), bound)
+
+        async def server_busy() -> None:
+            await self.exchange("inject", "server_busy", 1, {"back_off_ms": 3000})
+            resume = await self.throttled_resume(10)
+            await self.recovered(resume or time.time(), bound)
+
+        async def malformed() -> None:
+            await self.exchange("inject", "malformed_xml", 3, {})
+            await self.recovered(await self.consumed(20), bound)
+
+        async def truncated() -> None:
+            await self.exchange("inject", "truncated_xml", 2, {})
+            await self.recovered(await self.consumed(20), bound)
+
+        async def certificate_renewed() -> None:
+            await self.exchange("certificate", "renewed")
+            await self.recovered(time.time(), bound)
+
+        async def unknown_ca() -> None:
+            await self.exchange("certificate", "unknown CA")
+            await asyncio.sleep(3 * INTERVAL)
+            await self.exchange("certificate", "renewed")
+            await self.recovered(time.time(), bound)
+
+        async def password_changed() -> None:
+            from attendant.services.state import FeedHealth
+            from attendant.ui.settings.dialog import SettingsOutcome
+
+            new_password = f"{NEW_PASSWORD}-{self.figures.cycles}"
+            before = (await self.exchange("counters"))["failed_logons"]
+            await self.exchange("password", new_password)
+            await self.wait_for(lambda: self.service.state.health is FeedHealth.BLOCKED, 15)
+            await asyncio.sleep(4 * INTERVAL)  # blocked: nothing more may be sent
+            failed = (await self.exchange("counters"))["failed_logons"] - before
+            self.figures.failed_logons.append(failed)
+            loaded = self.flow.loaded
+            assert loaded is not None
+            # The admin types the new password into the settings dialog and presses OK.
+            self.flow.apply(SettingsOutcome(loaded.settings, password=new_password))
+            await self.recovered(time.time(), bound)
+            await asyncio.sleep(3 * INTERVAL)
+            after = (await self.exchange("counters"))["failed_logons"] - before - failed
+            self.figures.failed_logons.append(after)
+            self.phase_note(f"failed logons: {failed} at the change, {after} after")
+
+        async def room_list_emptied() -> None:
+            await self.wait_for(lambda: self.window.rooms.proxy.rowCount() == len(ROOMS), 30)
+            await self.exchange("room_list", [])
+            gone = await self.wait_for(lambda: self.window.rooms.proxy.rowCount() == 0, 30)
+            assert self.phase is not None
+            self.phase.recovery_bound_s = WATCH_TTL + bound
+            self.phase.recovery_s = gone
+            self.phase_note("rooms left the board" if gone is not None else "rooms stayed")
+            await self.exchange("room_list", ROOMS)
+            await self.wait_for(lambda: self.window.rooms.proxy.rowCount() == len(ROOMS), 30)
+
+        async def mailbox_deleted() -> None:
+            state = self.service.state
+            self.deleted = (self.window.model.snapshot, 1 if state.refreshing else 0, [])
+            await self.exchange("delete", DELETED)
+            if self.service.state.refreshing:
+                self.deleted = (self.deleted[0], 1, [])
+            took = await self.wait_for(lambda: self.shown_unknown(DELETED), 30)
+            assert self.phase is not None
+
+            self.phase.recovery_bound_s = bound
+            self.phase.recovery_s = took
+            await self.exchange("restore", DELETED)
+            self.deleted = None
+            await self.wait_for(lambda: not self.shown_unknown(DELETED), 15)
+
+        for name, body in (
+            ("baseline", baseline),
+            ("down", down),
+            ("slow 5 s", slow),
+            ("503 Retry-After", retry_after),
+            ("ErrorServerBusy", server_busy),
+            ("malformed XML", malformed),
+            ("truncated XML", truncated),
+            ("certificate renewed", certificate_renewed),
+            ("unknown CA", unknown_ca),
+            ("password changed", password_changed),
+            ("room list emptied", room_list_emptied),
+            ("mailbox deleted", mailbox_deleted),
+        ):
+            await self.run_phase(name, body)
+        self.figures.log_bytes_max = max(self.figures.log_bytes_max, log_bytes(self.paths))
+        self.figures.cycles += 1
+
+    def phase_note(self, text: str) -> None:
+        if self.phase is not None:
+            self.phase.notes.append(text)
+
+    def shown_unknown(self, address: str) -> bool:
+        from attendant.domain import Status
+
+        model = self.window.model
+        for row in range(model.rowCount()):
+            if model.availability(row).mailbox.address.lower() == address:
+                return model.view(row).status is Status.UNKNOWN
+        return False
+
+    async def run(self, seconds: float) -> None:
+        from attendant.services.state import FeedHealth
+
+        self.service.start()
+        await self.wait_for(lambda: self.service.state.health is FeedHealth.OK, 30)
+        started = time.monotonic()
+        while True:
+            await self.cycle()
+            if time.monotonic() - started >= seconds:
+                break
+        await self.flow.aclose()
+
+
+def compressed(settings: Any) -> Any:
+    calendar = dataclasses.replace(settings.calendar, refresh_interval_seconds=INTERVAL)
+    return dataclasses.replace(settings, calendar=calendar)
+
+
+def log_bytes(paths: Any) -> int:
+    folder = paths.log_file.parent
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+
+
+def format_phase(phase: Phase) -> str:
+    recovery = (
+        "-"
+        if phase.recovery_bound_s is None
+        else f"{phase.recovery_s:.2f} s (≤ {phase.recovery_bound_s:.1f})"
+        if phase.recovery_s is not None
+        else f"never (≤ {phase.recovery_bound_s:.1f})"
+    )
+    notes = f"  {'; '.join(phase.notes)}" if phase.notes else ""
+    return (
+        f"  {phase.name:<20} stall {phase.worst_stall_ms:6.1f} ms  recovery {recovery:<20} "
+        f"failed refreshes {phase.failed_refreshes}{notes}"
+    )
+
+
+def report(figures: Figures) -> str:
+    lines = [f"== soak: {figures.cycles} cycle(s), refresh every {INTERVAL:g} s =="]
+    stalls = [p.worst_stall_ms for p in figures.phases]
+    lines.append(
+        f"worst GUI stall: {figures.worst_stall_ms:.1f} ms (bound 16 ms; median phase "
+        f"{statistics.median(stalls) if stalls else 0:.1f} ms)"
+    )
+    if figures.samples:
+        first, last = figures.samples[0], figures.samples[-1]
+        for key in ("rss_mb", "threads", "fds", "sockets"):
+            lines.append(
+                f"{key:<8} first {first[key]:8.1f}  last {last[key]:8.1f}  growth "
+                f"{figures.growth(key) * 100:+.1f} % (bound +5 %)"
+            )
+    lines.append(
+        f"log size: at most {figures.log_bytes_max} bytes (rotation keeps ≤ {figures.log_bound})"
+    )
+    late = figures.late_recoveries()
+    worst = max(
+        (
+            p.recovery_s / p.recovery_bound_s
+            for p in figures.phases
+            if p.recovery_s and p.recovery_bound_s
+        ),
+        default=0.0,
+    )
+    names = [p.name for p in late]
+    lines.append(f"recoveries late: {len(late)} {names} (worst at {worst:.0%} of its bound)")
+    wrong = figures.free_without_data
+    lines.append(f"statuses shown free without fresh data: {len(wrong)} {wrong[:5]}")
+    lines.append(f"failed logons per password change, then after: {figures.failed_logons}")
+    lines.append(f"crash reports: {len(figures.crashes)} {figures.crashes[:3]}")
+    lines.append(f"load average at the end: {figures.load_average:.1f} (2 cores)")
+    for where, count in figures.stall_places:
+        lines.append(f"  stalled {count * 4} ms in {where}")
+    return "\n".join(lines)
+
+
+def run(seconds: float) -> Figures:
+    """Soak for about ``seconds`` (whole cycles, at least one); returns the figures."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    figures = Figures()
+    exchange = Exchange()
+    try:
+        with tempfile.TemporaryDirectory(prefix="attendant-soak-") as home:
+            app = QApplication.instance() or QApplication([])
+            loop = qasync.QEventLoop(app)
+            asyncio.set_event_loop(loop)
+            soak = Soak(exchange, Path(home), figures)
+            soak.funnel.install(loop)
+            try:
+                with loop:
+                    loop.run_until_complete(soak.run(seconds))
+            finally:
+                soak.funnel.uninstall()
+                soak.probe.stop()
+                figures.stall_places = soak.probe.stalls.places.most_common(5)
+                figures.load_average = os.getloadavg()[0]
+                soak.watchdog.stop()
+                soak.window.close()
+                from attendant.log import shutdown_logging
+
+                shutdown_logging()
+    finally:
+        exchange.close()
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    figures = run(args.minutes * 60)
+    print(report(figures), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(dataclasses.asdict(figures), indent=2), encoding="utf-8")
+    within = (
+        figures.worst_stall_ms <= 16
+        and all(figures.growth(k) <= 0.05 for k in ("rss_mb", "threads", "fds", "sockets"))
+        and figures.log_bytes_max <= figures.log_bound
+        and not figures.late_recoveries()
+        and not figures.free_without_data
+        and all(n == 1 for n in figures.failed_logons[::2])
+        and not any(figures.failed_logons[1::2])
+        and not figures.crashes
+    )
+    print("within bounds" if within else "OUT OF BOUNDS", flush=True)
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
