@@ -124,7 +124,9 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, app: LoopbackHTTPSServer, ssl_context: ssl.SSLContext, port: int = 0) -> None:
+    def __init__(
+        self, app: LoopbackHTTPSServer, ssl_context: ssl.SSLContext, port: int = 0
+    ) -> None:
         self.app = app
         self.ssl_context = ssl_context
         super().__init__(("127.0.0.1", port), _Handler)
