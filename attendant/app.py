@@ -321,6 +321,7 @@ def run_gui(
         log_folder=paths.log_file.parent,
         tz=local_zone(),
         geometry_file=geometry_file,
+        board_file=paths.state_dir / "board.json",
     )
     shown.append(window)
     window.model.meeting_details = settings.privacy.details

@@ -31,7 +31,25 @@ class Column(IntEnum):
     NEXT_FREE = 3
     NOW = 4
     TODAY = 5
+    #: Teams presence (providers that have it); shown beside the status.
+    PRESENCE = 6
+    #: Contact details, from the watch list, the directory or CSV; the user may hide them.
+    PHONE = 7
+    MOBILE = 8
+    DEPARTMENT = 9
+    JOB_TITLE = 10
 
+
+#: The mailbox attribute each contact column shows.
+CONTACT_COLUMNS: dict[Column, str] = {
+    Column.PHONE: "phone",
+    Column.MOBILE: "mobile",
+    Column.DEPARTMENT: "department",
+    Column.JOB_TITLE: "job_title",
+}
+
+#: Soon-markers: a change of status this close is told in the status cell.
+SOON = timedelta(minutes=15)
 
 HEADERS: dict[Column, str] = {
     Column.NAME: "Name",
@@ -40,6 +58,11 @@ HEADERS: dict[Column, str] = {
     Column.NEXT_FREE: "Next free",
     Column.NOW: "Now",
     Column.TODAY: "Today",
+    Column.PRESENCE: "Teams",
+    Column.PHONE: "Phone",
+    Column.MOBILE: "Mobile",
+    Column.DEPARTMENT: "Department",
+    Column.JOB_TITLE: "Job title",
 }
 
 #: Columns whose values (and sort order) change as the day goes on and with every refresh.
@@ -91,10 +114,14 @@ def display_text(
     now: datetime,
     tz: tzinfo | None,
 ) -> str:
-    """The text of the Status, Until, Next free and Now cells."""
+    """The text of the Status, Until, Next free, Now and contact cells."""
     status = view.status
     if column == Column.STATUS:
-        return fmt.STATUS_WORDS[status]
+        return fmt.STATUS_WORDS[status] + soon_marker(view, now)
+    if column in CONTACT_COLUMNS:
+        return getattr(availability.mailbox, CONTACT_COLUMNS[Column(column)], None) or ""
+    if column == Column.PRESENCE:
+        return ""
     if column == Column.UNTIL:
         if status is Status.UNKNOWN:
             return ""
@@ -106,6 +133,21 @@ def display_text(
             return "now"
         return "—" if view.next_free is None else fmt.short_time(view.next_free, now, tz)
     return now_text(availability, view)
+
+
+def soon_marker(view: StatusView, now: datetime) -> str:
+    """ " · free in 10 min" or " · busy in 5 min" when the status changes within 15 minutes."""
+    if view.until is None or view.status is Status.UNKNOWN:
+        return ""
+    left = view.until - now
+    if not timedelta(0) < left <= SOON:
+        return ""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if view.status is Status.FREE:
+        return f" · busy in {minutes} min"
+    if view.next_free is not None and view.next_free == view.until:
+        return f" · free in {minutes} min"
+    return ""
 
 
 def timeline_text(
@@ -175,6 +217,9 @@ def sort_key(availability: Availability, view: StatusView, column: int) -> Any:
     name = name_key(availability.mailbox)
     if column == Column.NAME:
         return name
+    if column in CONTACT_COLUMNS:
+        value = getattr(availability.mailbox, CONTACT_COLUMNS[Column(column)], None)
+        return (value.casefold() if value else _LAST, name)
     rank = STATUS_RANK[view.status]
     unknown = view.status is Status.UNKNOWN
     if column == Column.UNTIL:

@@ -360,6 +360,7 @@ class BoardModel(QAbstractTableModel):
             keys = self.sort_keys(column) if column != Column.NAME else self._name_keys()
             descending = self._sort_order == Qt.SortOrder.DescendingOrder
             wanted = sorted(range(total), key=keys.__getitem__, reverse=descending)
+        wanted = self._arrange(wanted)
         if all(old == new for new, old in enumerate(wanted)):
             return
         if emit:
@@ -378,6 +379,10 @@ class BoardModel(QAbstractTableModel):
             after = [self.index(new_row[i.row()], i.column()) for i in before]
             self.changePersistentIndexList(before, after)
             self.layoutChanged.emit()
+
+    def _arrange(self, wanted: list[int]) -> list[int]:
+        """Hook: the sorted rows rearranged (favourites first, groups); as they are here."""
+        return wanted
 
     def _name_keys(self) -> list[str]:
         return [cells.name_key(a.mailbox) for a in self._entries]

@@ -33,8 +33,11 @@ from PySide6.QtWidgets import (
 
 from attendant.domain import Availability, MailboxKind, Status
 from attendant.ui.board.actions import RowActions
+from attendant.ui.board.columns import BoardColumns
+from attendant.ui.board.favourites import Favourites
 from attendant.ui.board.filtering import BoardFilter
 from attendant.ui.board.model import DOMAIN_ROLE, BoardModel, Column
+from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
 from attendant.ui.common.status_style import STATUS_COUNT_WORDS, STATUS_RANK
 
@@ -163,6 +166,14 @@ class BoardPanel(QWidget):
         self.view.setAccessibleName(title)
         self._configure_view(hidden_columns)
         self.row_actions = RowActions(self.view, board)
+        if isinstance(board, OrganisedBoard):
+            self.columns = BoardColumns(
+                self.view, board, board.memory, kind.value, never=hidden_columns
+            )
+            self.favourites = Favourites(self.view, board, self.row_actions)
+        else:  # a plain board has no presence or contact details to show
+            for column in Column:
+                self.view.setColumnHidden(column, column > Column.TODAY)
         self.title.setBuddy(self.view)
 
         header = QHBoxLayout()

@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
 from attendant import __version__
 from attendant.domain import MailboxKind
 from attendant.services.state import RefreshState
+from attendant.ui.board.cells import CONTACT_COLUMNS
 from attendant.ui.board.feed_banner import FeedBanner, describe, error_line
-from attendant.ui.board.model import BoardModel, Column
+from attendant.ui.board.model import Column
+from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.panel import BoardPanel
+from attendant.ui.board.remembered import BoardMemory
 from attendant.ui.common.elided_label import ElidedLabel
 from attendant.ui.common.icons import app_icon
 from attendant.ui.window import state as window_state
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         open_folder: Callable[[Path], object] | None = None,
         tz: tzinfo | None = None,
         geometry_file: Path | None = None,
+        board_file: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,7 +95,7 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(provider_title)  # Qt adds " — Attendant"
         self.setWindowIcon(app_icon())
-        self.model = BoardModel(clock, tz=tz, parent=self)
+        self.model = OrganisedBoard(clock, tz=tz, memory=BoardMemory(board_file), parent=self)
         self._build_body()
         self._last_board = self.people
         self._build_status_bar()
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
         """Show a state of the feed: its snapshot on the boards, its health around them."""
         if state.snapshot is not self.model.snapshot:
             self._repaint_in_turns(lambda: self.model.set_snapshot(state.snapshot))
+        self.model.set_presence(state.presence)
         self._state = state
         self._show_health()
 
@@ -194,7 +199,7 @@ class MainWindow(QMainWindow):
             self.model,
             MailboxKind.ROOM,
             nouns=("room", "rooms"),
-            hidden_columns=(Column.NOW,),
+            hidden_columns=(Column.NOW, Column.PRESENCE, *CONTACT_COLUMNS),
             parent=self,
         )
         for column, width in ((Column.NAME, 120), (Column.STATUS, 132), (Column.UNTIL, 62)):

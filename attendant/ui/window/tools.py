@@ -23,7 +23,8 @@ from attendant.ui.window.shortcuts import ShortcutSheet
 class BoardWindow(Protocol):
     """What the tools need of the main window."""
 
-    model: BoardModel
+    @property
+    def model(self) -> BoardModel: ...
     people: BoardPanel
     rooms: BoardPanel
 
