@@ -14,7 +14,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_board.py", "bench_search.py", "bench_presence.py", "bench_ews.py", "bench_graph.py")
+BENCHMARKS = (
+    "bench_board.py",
+    "bench_looks.py",
+    "bench_search.py",
+    "bench_presence.py",
+    "bench_ews.py",
+    "bench_graph.py",
+)
 
 
 def main() -> int:

@@ -153,8 +153,9 @@ class RoomFinder(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.recompute)
-        for signal in (board.modelReset, board.dataChanged, board.evaluated):
-            signal.connect(self._board_changed)
+        # Every new snapshot and every tick ends with "evaluated": the statuses are known.
+        board.evaluated.connect(self._board_changed)
+        board.modelReset.connect(self._board_changed)
         self.duration.currentIndexChanged.connect(self._duration_changed)
         for spin in (self.custom, self.seats):
             spin.valueChanged.connect(self._board_changed)
@@ -198,17 +199,22 @@ class RoomFinder(QWidget):
             self.model.set_result(None)
             self.summary.setText("Waiting for the first answer from the server…")
             return
-        rooms = [a for a in snapshot.entries if a.mailbox.kind is MailboxKind.ROOM]
+        board = self._board
+        rows = [r for r in range(board.rowCount()) if board.kind(r) is MailboxKind.ROOM]
+        rooms = [board.availability(r) for r in rows]
         self._offer(self.building, "Any building", {a.mailbox.building for a in rooms})
         self._offer(self.floor, "Any floor", {a.mailbox.floor for a in rooms})
         seats = self.seats.value() or None
+        ready = board.is_evaluated()  # else evaluate here rather than force the board's slices
         result = find_free_rooms(
             rooms,
-            self._board.now,
+            board.now,
             self.minutes,
             capacity=seats,
             building=self.building.currentData(),
             floor=self.floor.currentData(),
+            views=[board.view(r) for r in rows] if ready else None,
+            views_end=snapshot.window.end,
         )
         self.model.set_result(result)
         self.summary.setText(summary_text(result, len(rooms), seats))
@@ -258,8 +264,15 @@ class RoomFinder(QWidget):
         header = view.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the contents: measuring hundreds of rows on every
+        # change of font or data would stall the window.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # "Where"
+        metrics = view.fontMetrics()
+        samples = ("Conference room 12", "Seats", "", "rest of the day", "Tue 12:00")
+        for column, sample in enumerate(samples):
+            if sample:
+                view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 40)
 
     def _layout(self) -> None:
         controls = QHBoxLayout()

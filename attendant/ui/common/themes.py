@@ -79,12 +79,9 @@ class Palette:
     fills: dict[BusyType, str] = field(default_factory=lambda: dict(BUSY_TYPE_FILLS))
     dark: bool = False
 
-    def template_values(self, zoom: int, base_points: float = 9.0) -> dict[str, str]:
+    def template_values(self) -> dict[str, str]:
         values = {k: v for k, v in self.__dict__.items() if isinstance(v, str)}
-        values["font_base"] = f"{base_points * zoom / 100:.2f}pt"
         values["focus_width"] = f"{self.focus_width}px"
-        values["font_search"] = f"{11 * zoom / 100:.1f}pt"
-        values["font_title"] = f"{13 * zoom / 100:.1f}pt"
         return values
 
 
@@ -299,10 +296,9 @@ def qt_palette(palette: Palette) -> QPalette:
     return qt
 
 
-def stylesheet(palette: Palette, zoom: int = DEFAULT_ZOOM, base_points: float = 9.0) -> str:
-    """The window's stylesheet in ``palette``'s colours at ``zoom`` percent of the desktop's
-    font size ``base_points``."""
-    return Template(load_stylesheet()).substitute(palette.template_values(zoom, base_points))
+def stylesheet(palette: Palette) -> str:
+    """The window's stylesheet in ``palette``'s colours (sizes come from the zoom's fonts)."""
+    return Template(load_stylesheet()).substitute(palette.template_values())
 
 
 def next_zoom(current: int, direction: int) -> int:

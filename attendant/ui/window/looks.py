@@ -30,6 +30,16 @@ from attendant.ui.common.themes import (
 )
 
 ICON_SIZE = 16
+#: Widgets whose text is larger than the rest, by object name.
+FONT_SCALES = {"search": 11 / 9, "boardTitle": 13 / 9}
+
+
+def _scaled(font: QFont, factor: float) -> QFont:
+    if factor == 1.0:
+        return font
+    bigger = QFont(font)
+    bigger.setPointSizeF(font.pointSizeF() * factor)
+    return bigger
 
 
 class WindowLooks(QObject):
@@ -86,24 +96,32 @@ class WindowLooks(QObject):
         self.set_zoom(DEFAULT_ZOOM)
 
     def apply(self) -> None:
-        """Give the window, the model and the tables the current theme and zoom."""
+        """Give the window, the model and the tables the current theme and zoom.
+
+        A stylesheet stops fonts and palettes from flowing to the children by themselves, so
+        each widget is given them (widgets made later inherit them from their parent). The
+        stylesheet is set again only when the theme changed: re-polishing every widget is
+        the costly part, and zoom does not need it.
+        """
         scale = self.zoom / 100
-        self.palette = palette_for(self.theme, colour_blind_safe=self.colour_blind_safe)
+        palette = palette_for(self.theme, colour_blind_safe=self.colour_blind_safe)
         window = self._window
+        widgets = [window, *window.findChildren(QWidget)]
         font = QFont(window.font())
         font.setPointSizeF(self._base_point_size * scale)
         window.setUpdatesEnabled(False)
         try:
-            window.setFont(font)
-            window.setStyleSheet(stylesheet(self.palette, self.zoom, self._base_point_size))
-            if self.palette is not self._palette_given:
-                # Under a stylesheet a palette no longer flows to the children by itself:
-                # give it to each (widgets made later inherit it from their parent).
-                self._palette_given = self.palette
-                colours = qt_palette(self.palette)
-                for widget in (window, *window.findChildren(QWidget)):
+            if palette != self._palette_given:
+                self._palette_given = self.palette = palette
+                window.setStyleSheet(stylesheet(palette))
+                colours = qt_palette(palette)
+                for widget in widgets:
                     widget.setPalette(colours)
-            self._model.looks.apply(self.palette, font)
+            for widget in widgets:
+                if widget.objectName() == "qt_scrollarea_viewport":
+                    continue  # a view paints with its own font; its viewport's costs a relayout
+                widget.setFont(_scaled(font, FONT_SCALES.get(widget.objectName(), 1.0)))
+            self._model.looks.apply(palette, font)
             rows = round(ROW_HEIGHT * scale)
             icons = round(ICON_SIZE * scale)
             for table in self._tables:
