@@ -188,7 +188,7 @@ class FakeGraph(LoopbackHTTPSServer):
         address: str,
         name: str,
         *,
-        capacity: int | None = None,
+        capacity: int | str | None = None,  # some tenants send a numeric string
         building: str | None = None,
         floor: int | None = None,
         floor_label: str | None = None,

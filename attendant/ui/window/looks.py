@@ -124,7 +124,12 @@ class WindowLooks(QObject):
             self._model.looks.apply(palette, font)
             rows = round(ROW_HEIGHT * scale)
             icons = round(ICON_SIZE * scale)
+            heading = QFont(font)
+            heading.setWeight(QFont.Weight.DemiBold)
             for table in self._tables:
+                columns = table.horizontalHeader()
+                columns.setFont(heading)  # the sections' font (bold titles)
+                columns.viewport().setFont(heading)  # what the sections are painted with
                 header = table.verticalHeader()
                 header.setMinimumSectionSize(rows)
                 header.setDefaultSectionSize(rows)
