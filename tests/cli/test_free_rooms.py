@@ -161,3 +161,42 @@ def test_demo_rooms_carry_capacity_building_and_floor(cli):
     assert untils == sorted(
         untils, key=lambda u: (u is not None, -(datetime.fromisoformat(u).timestamp() if u else 0))
     )
+
+
+DETAILED_ROOMS = """[
+    {address = "room.6@contoso.com", name = "Six", capacity = 12, building = "Annex", floor = "0"},
+    {address = "room.8@contoso.com", capacity = 4, building = "HQ", floor = "2"},
+    {address = "room.7@contoso.com", capacity = 8},
+]"""
+
+
+def test_room_details_come_from_the_watch_list(cli, ews, ca_file, tmp_path):
+    path = config(tmp_path, ews, ca_file, DETAILED_ROOMS)
+    text = open(path, encoding="utf-8").read().replace("schema_version = 1", "schema_version = 2")
+    open(path, "w", encoding="utf-8").write(text)
+    code, out, err = cli("free-rooms", "--config", path, "--at", AT, "--capacity", "6", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["capacity"] == 6
+    # Room 7 is in the HQ list too: the watch list's entry (capacity 8) wins over nothing.
+    assert data["rooms"] == [
+        {
+            "address": "room.6@contoso.com",
+            "name": "Six",  # the admin's name wins over the server's "Room 6"
+            "capacity": 12,
+            "building": "Annex",
+            "floor": "0",
+            "free_until": None,
+        },
+        {
+            "address": "room.7@contoso.com",
+            "name": "Room 7",
+            "capacity": 8,
+            "building": None,
+            "floor": None,
+            "free_until": "2026-11-23T12:00:00+01:00",
+        },
+    ]  # Room 8 seats 4: too small
+    code, out, _ = cli("free-rooms", "--config", path, "--at", AT, "--capacity", "6")
+    assert "Six" in out and "12 seats" in out and "Annex, floor 0" in out
+    assert "unknown capacity" not in out
