@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -172,8 +173,9 @@ DETAILED_ROOMS = """[
 
 def test_room_details_come_from_the_watch_list(cli, ews, ca_file, tmp_path):
     path = config(tmp_path, ews, ca_file, DETAILED_ROOMS)
-    text = open(path, encoding="utf-8").read().replace("schema_version = 1", "schema_version = 2")
-    open(path, "w", encoding="utf-8").write(text)
+    settings = Path(path)
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("schema_version = 1", "schema_version = 2"), encoding="utf-8")
     code, out, err = cli("free-rooms", "--config", path, "--at", AT, "--capacity", "6", "--json")
     assert code == 0, err
     data = json.loads(out)
