@@ -275,6 +275,17 @@ def test_any_retry_after_gives_a_bounded_back_off(world, retry_after, status):
 # -- what the properties found, each pinned by its own example ---------------------------
 
 
+def test_working_hours_whose_days_are_not_a_list_are_left_out(world):
+    graph, provider = world
+    item = {"scheduleId": "alice@contoso.com", "workingHours": {"daysOfWeek": True}}
+    _inject(graph, 200, json.dumps({"value": [item]}).encode())
+    try:
+        alice, *_ = provider.get_availability(ASKED, WINDOW)
+    finally:
+        _clear(graph)
+    assert alice.error is None and alice.working_hours is None
+
+
 def test_a_users_answer_without_a_value_list_is_a_bad_response(world):
     graph, provider = world
     _inject(graph, 200, b'{"value": true}')

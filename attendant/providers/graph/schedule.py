@@ -145,7 +145,8 @@ def _working_hours(item: dict[str, Any], window: Window) -> tuple[datetime, date
     zone_info = hours.get("timeZone")
     zone = zone_for(str(zone_info.get("name") or "")) if isinstance(zone_info, dict) else None
     day = window.start.date()
-    days = [str(d).casefold() for d in hours.get("daysOfWeek") or []]
+    listed = hours.get("daysOfWeek")
+    days = [str(d).casefold() for d in listed] if isinstance(listed, list) else []
     if zone is None or _WEEKDAYS[day.weekday()] not in days:
         return None
     try:
