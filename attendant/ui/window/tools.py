@@ -25,6 +25,7 @@ class BoardWindow(Protocol):
 
     @property
     def model(self) -> BoardModel: ...
+
     people: BoardPanel
     rooms: BoardPanel
 

@@ -96,7 +96,14 @@ def test_board_fills_from_a_snapshot(model: BoardModel) -> None:
         ("David Novak", Status.TENTATIVE, "Tentative", "10:45", "10:45", "Vendor call"),
         ("Bruno Meyer", Status.OOF, "Out of office", "—", "—", "Vacation"),
         # Free within a quarter of an hour: the status says so.
-        ("Greta Berg", Status.BUSY, "Busy · free in 15 min", "10:30", "10:30", "Interview · Room Cirrus"),
+        (
+            "Greta Berg",
+            Status.BUSY,
+            "Busy · free in 15 min",
+            "10:30",
+            "10:30",
+            "Interview · Room Cirrus",
+        ),
         ("Aurora", Status.BUSY, "Busy", "11:00", "11:00", "Budget review"),  # its own name
         ("Borealis", Status.FREE, "Free", "—", "now", ""),
     ],
