@@ -29,6 +29,7 @@ from attendant.providers.registry import ProviderRegistry
 from attendant.services.clock import local_now, local_zone
 from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import identity, signed_in_account, start_line
+from attendant.services.names import NameCache
 from attendant.services.refresh import RefreshService
 from attendant.services.setup import effective_watch, open_provider
 from attendant.settings import (
@@ -112,6 +113,7 @@ def build_service(
         guard=LockoutGuard(paths.state_dir),
         meeting_details=settings.privacy.details,
         who=identity(settings),
+        names=NameCache(paths.state_dir),
     )
     return service, title, notices
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import Any, TextIO
 
@@ -21,16 +22,18 @@ from attendant.cli.session import (
 from attendant.domain import (
     Availability,
     Mailbox,
+    MailboxKind,
     MeetingDetails,
     Presence,
+    WatchList,
     Window,
     evaluate,
     redact_all,
     visible_events,
 )
-from attendant.providers.base import Resolver
 from attendant.providers.errors import ProviderError, SettingsInvalid
 from attendant.services.clock import day_window, local_now, local_zone
+from attendant.services.names import NameCache, with_names
 from attendant.services.presence import PresencePoller
 from attendant.services.roster import offline_roster
 from attendant.services.setup import effective_watch
@@ -109,11 +112,14 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return fail(args, EXIT_SETTINGS, error.message, error.hint, out=out, err=err)
 
     def body(session: Session) -> int:
+        # Names come from the watch list, the room lists and the name cache the console
+        # keeps: a one-shot command never spends a round trip on a name (INTERFACES.md §1).
+        names = NameCache(session.paths.state_dir)
+        watch = effective_watch(session.provider, session.loaded.settings.watch_list())
         if asked is not None:
-            mailboxes = _named(session, asked)
+            mailboxes = with_names(_named(asked, watch), names)
         else:
-            watch = effective_watch(session.provider, session.loaded.settings.watch_list())
-            mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch))
+            mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch, names))
         began = time.monotonic()
         answers = session.guarded.call(lambda p: p.get_availability(mailboxes, window))
         logger.info(
@@ -152,6 +158,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         if session.is_open:
             watch = effective_watch(session.provider, watch)
         roster = offline_roster(watch, error.kind, error.message, asked=asked)
+        names = NameCache(session.paths.state_dir)
+        roster = [replace(a, mailbox=names.apply(a.mailbox)) for a in roster]
         return [availability_entry(a, at, window) for a in roster]
 
     return with_session(args, err, body, out=out, entries_on_failure=unknown_entries)
@@ -167,15 +175,16 @@ def _addresses(addresses: list[str]) -> list[Mailbox]:
     return asked
 
 
-def _named(session: Session, asked: list[Mailbox]) -> list[Mailbox]:
-    if isinstance(session.provider, Resolver):
-        addresses = [m.address for m in asked]
-        known = {
-            m.key: m
-            for m in session.guarded.call(lambda p: p.resolve(addresses))  # type: ignore[attr-defined]
-        }
-        asked = [known.get(m.key, m) for m in asked]
-    return asked
+def _named(asked: list[Mailbox], watch: WatchList) -> list[Mailbox]:
+    """The addresses given, with what the admin wrote of those that are watched."""
+    named: list[Mailbox] = []
+    for mailbox in asked:
+        entry = watch.entry(mailbox.address)
+        if entry is not None:
+            kind = MailboxKind.ROOM if entry in watch.rooms else MailboxKind.PERSON
+            mailbox = entry.apply_to(replace(mailbox, kind=kind))
+        named.append(mailbox)
+    return named
 
 
 _WORDS = {

@@ -11,6 +11,7 @@ from attendant.cli.session import EXIT_OK, Session, dump_json, fail, iso, with_s
 from attendant.domain import MailboxKind
 from attendant.providers.errors import SettingsInvalid
 from attendant.services.clock import local_now, local_zone
+from attendant.services.names import NameCache
 from attendant.services.room_finder import (
     FinderResult,
     fill_room_details,
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         except (ValueError, OverflowError):
             raise SettingsInvalid(f"--for {args.minutes} minutes is too long.") from None
         watch = effective_watch(session.provider, session.loaded.settings.watch_list())
-        mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch))
+        names = NameCache(session.paths.state_dir)
+        mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch, names))
         rooms = [m for m in mailboxes if m.kind is MailboxKind.ROOM]
         rooms = session.guarded.call(lambda p: fill_room_details(p, rooms))
         answers = session.guarded.call(lambda p: p.get_availability(rooms, window)) if rooms else []

@@ -85,6 +85,15 @@ class Mailbox:
     def display_name(self) -> str:
         return self.name or self.address
 
+    def filled_from(self, other: Mailbox) -> Mailbox:
+        """This mailbox with the details it lacks taken from ``other`` (this one wins)."""
+        changes = {
+            f.name: getattr(other, f.name)
+            for f in fields(Mailbox)
+            if getattr(self, f.name) is None and getattr(other, f.name) is not None
+        }
+        return replace(self, **changes) if changes else self
+
 
 _MAILBOX_FIELDS = frozenset(f.name for f in fields(Mailbox))
 
@@ -96,6 +105,8 @@ class RoomList:
     address: str
     name: str | None = None
     rooms: tuple[Mailbox, ...] = ()
+    #: Why the server gave no rooms for this list (an empty or unknown list), else None.
+    error: MailboxError | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,14 @@ from datetime import datetime, timedelta
 from loguru import logger
 
 from attendant.domain import Mailbox, MeetingDetails, Snapshot, WatchList, Window, redact_all
-from attendant.providers.base import FreeBusyProvider
+from attendant.providers.base import FreeBusyProvider, Resolver
 from attendant.providers.errors import CredentialsRejected, ProviderError, SignInRequired, Throttled
 from attendant.services.blocking import CallTimedOut, run_blocking
 from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import Identity
+from attendant.services.names import NameCache, NameLookups, with_names
 from attendant.services.presence import PresencePoller
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.services.watch import watched_mailboxes
@@ -33,6 +34,8 @@ Subscriber = Callable[[RefreshState], None]
 
 #: How long the expansion of room lists and display names is reused before asking again.
 WATCH_TTL_SECONDS = 3600.0
+#: The pause between two background name lookups (each asks a few addresses).
+NAME_LOOKUP_PAUSE_SECONDS = 2.0
 
 
 class RefreshService:
@@ -51,6 +54,7 @@ class RefreshService:
         mailboxes: list[Mailbox] | None = None,
         meeting_details: MeetingDetails = MeetingDetails.SHOW,
         who: Identity | None = None,
+        names: NameCache | None = None,
     ) -> None:
         self._guard = guard if guard is not None else LockoutGuard(None)
         self._guarded = GuardedProvider(provider, self._guard, clock, who)
@@ -65,6 +69,9 @@ class RefreshService:
         #: Applied where the snapshot is made, so nothing downstream can show more.
         self._meeting_details = meeting_details
         self._mailboxes: list[Mailbox] | None = mailboxes
+        #: Names off the statuses' path: the cache, filled by lookups between refreshes.
+        self._names = names
+        self._lookups = NameLookups(names) if names is not None else None
         self._mailboxes_at = time.monotonic()
         self._subscribers: list[Subscriber] = []
         self._state = RefreshState(provider=provider.name, health=FeedHealth.STARTING)
@@ -222,11 +229,12 @@ class RefreshService:
     # -- internals ---------------------------------------------------------------------
 
     def _fetch(self, provider: FreeBusyProvider, window: Window) -> Snapshot:
-        """Blocking: expand the watch list (cached) and ask for free/busy."""
+        """Blocking: expand the watch list (cached) and ask for free/busy; no name lookups."""
         expired = time.monotonic() - self._mailboxes_at > WATCH_TTL_SECONDS
         if self._mailboxes is None or (expired and self._fixed_mailboxes is None):
-            self._mailboxes = watched_mailboxes(provider, self._watch)
+            self._mailboxes = watched_mailboxes(provider, self._watch, self._names)
             self._mailboxes_at = time.monotonic()
+        self._mailboxes = with_names(self._mailboxes, self._names)
         answers = provider.get_availability(self._mailboxes, window)
         entries = redact_all(answers, self._meeting_details)
         return Snapshot(window=window, fetched_at=self._clock(), entries=entries)
@@ -253,6 +261,65 @@ class RefreshService:
                 "; the board shows current data again",
             )
         self._failing_since, self._failures = None, 0
+
+    async def _idle(self, delay: float | None) -> None:
+        """Wait ``delay`` seconds (None: until woken), looking up a few names meanwhile."""
+        loop = asyncio.get_running_loop()
+        deadline = None if delay is None else loop.time() + delay
+        while not self._closed and not self._wakeup.is_set():
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                return
+            pause = left
+            if self._state.health is FeedHealth.OK and await self._look_up_names():
+                pause = (
+                    NAME_LOOKUP_PAUSE_SECONDS
+                    if left is None
+                    else min(left, NAME_LOOKUP_PAUSE_SECONDS)
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), pause)
+
+    async def _look_up_names(self) -> bool:
+        """One background step of name lookups; True when there may be more to do."""
+        lookups, mailboxes = self._lookups, self._mailboxes
+        if lookups is None or not mailboxes or not isinstance(self.provider, Resolver):
+            return False
+        if not lookups.cache.wanted(m.address for m in mailboxes if m.name is None):
+            return False
+        kinds = {m.key: m.kind for m in mailboxes}
+        addresses = [m.address for m in mailboxes if m.name is None]
+        try:
+            found = await run_blocking(
+                lambda: self._guarded.call(
+                    lambda p: lookups.step(p.resolve, addresses, kinds)  # type: ignore[attr-defined]
+                ),
+                timeout=self._timeout,
+                name=f"names-{self._guarded.key}",
+            )
+        except (ProviderError, CallTimedOut) as error:
+            # The guard has recorded a rejection or a back-off; the next refresh obeys it.
+            logger.info("Name lookups paused: {}", error)
+            return False
+        if found and not self._closed:
+            self._rename()
+        return True
+
+    def _rename(self) -> None:
+        """Show names found meanwhile at once, without asking for free/busy again."""
+        names = self._names
+        if names is None:
+            return
+        if self._mailboxes is not None:
+            self._mailboxes = with_names(self._mailboxes, names)
+        snapshot = self._state.snapshot
+        if snapshot is None:
+            return
+        entries = tuple(
+            replace(entry, mailbox=names.apply(entry.mailbox)) for entry in snapshot.entries
+        )
+        if entries != snapshot.entries:
+            self._publish(replace(self._state, snapshot=replace(snapshot, entries=entries)))
 
     def _failed(
         self,
@@ -308,8 +375,7 @@ class RefreshService:
                 delay = max(0.0, (state.next_refresh - self._clock()).total_seconds())
             else:
                 delay = self._interval
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), delay)
+            await self._idle(delay)
             if self._closed:
                 break
             resume = self._state.resume_at

@@ -1,13 +1,30 @@
-"""Turn the watch list (addresses and room lists) into the mailboxes to ask about."""
+"""Turn the watch list (entries and room lists) into the mailboxes to ask about.
+
+No display name is looked up here: statuses never wait for names. A mailbox carries what the
+admin wrote in its watch entry, else what the room list said, else what the name cache knows
+(:mod:`attendant.services.names`); the rest stays unknown until a background lookup finds it.
+A room list the server reports empty or does not know is data about that list: it is logged
+and the other lists, rooms and people are still asked about.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from loguru import logger
 
-from attendant.domain import Mailbox, MailboxKind, WatchEntry, WatchList
-from attendant.providers.base import FreeBusyProvider, Resolver, RoomCatalog
+from attendant.domain import Mailbox, MailboxError, MailboxKind, RoomList, WatchList
+from attendant.providers.base import FreeBusyProvider, RoomCatalog
+from attendant.services.names import NameCache, with_names
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """The mailboxes to ask about, and each watched room list as the server reported it."""
+
+    mailboxes: list[Mailbox]
+    room_lists: list[RoomList] = field(default_factory=list)
 
 
 def _unique(mailboxes: Iterable[Mailbox]) -> list[Mailbox]:
@@ -20,45 +37,79 @@ def _unique(mailboxes: Iterable[Mailbox]) -> list[Mailbox]:
     return kept
 
 
-def watched_mailboxes(provider: FreeBusyProvider, watch: WatchList) -> list[Mailbox]:
+def watched_mailboxes(
+    provider: FreeBusyProvider, watch: WatchList, names: NameCache | None = None
+) -> list[Mailbox]:
     """People, then rooms, then the rooms of the watched room lists; each once.
 
-    Blocking: it may ask the server for room lists and display names.
+    Blocking: it may ask the server for room lists (never for display names).
     """
-    known: dict[str, Mailbox] = {}
-    addresses = [entry.address for entry in (*watch.people, *watch.rooms)]
-    if addresses and isinstance(provider, Resolver):
-        known = {m.key: m for m in provider.resolve(addresses)}
+    return expand_watch(provider, watch, names).mailboxes
 
-    def named(entry: WatchEntry, kind: MailboxKind) -> Mailbox:
-        found = known.get(entry.key)
-        if found is None:
-            return entry.as_mailbox(kind)
-        return entry.apply_to(_with_kind(found, kind))
 
-    people = [named(e, MailboxKind.PERSON) for e in watch.people]
-    rooms = [named(e, MailboxKind.ROOM) for e in watch.rooms]
-    listed: list[Mailbox] = []
-    if watch.room_lists:
-        if not isinstance(provider, RoomCatalog):
-            logger.warning(
-                "The {} provider cannot list rooms; room lists in the watch list are ignored",
-                provider.name,
+def expand_watch(
+    provider: FreeBusyProvider, watch: WatchList, names: NameCache | None = None
+) -> Watched:
+    """:func:`watched_mailboxes` with the watched room lists as the server reported them."""
+    people = [entry.as_mailbox(MailboxKind.PERSON) for entry in watch.people]
+    rooms = [entry.as_mailbox(MailboxKind.ROOM) for entry in watch.rooms]
+    reported = watched_room_lists(provider, watch.room_lists)
+    listed = [
+        replace(room, kind=MailboxKind.ROOM) if room.kind is not MailboxKind.ROOM else room
+        for room_list in reported
+        for room in room_list.rooms
+    ]
+    if names is not None and listed:
+        names.remember(room for room in listed if room.name)
+    entries = {entry.key: entry for entry in watch.rooms}
+    merged = [entries[room.key].apply_to(room) if room.key in entries else room for room in listed]
+    # A room both watched by hand and in a list: the list's name fills in the entry's gaps.
+    by_key = {room.key: room for room in merged}
+    rooms = [_fill(room, by_key.get(room.key)) for room in rooms]
+    return Watched(with_names(_unique([*people, *rooms, *merged]), names), reported)
+
+
+def watched_room_lists(provider: FreeBusyProvider, addresses: Iterable[str]) -> list[RoomList]:
+    """Each watched room list with its rooms, or with the reason it has none."""
+    wanted = list(addresses)
+    if not wanted:
+        return []
+    if not isinstance(provider, RoomCatalog):
+        logger.warning(
+            "The {} provider cannot list rooms; room lists in the watch list are ignored",
+            provider.name,
+        )
+        return [
+            RoomList(a, error=MailboxError("NotSupported", "this provider has no room lists"))
+            for a in wanted
+        ]
+    by_address = {rl.address.casefold(): rl for rl in provider.room_lists()}
+    found: list[RoomList] = []
+    for address in wanted:
+        room_list = by_address.get(address.casefold())
+        if room_list is None:
+            message = "the server has no room list with this address"
+            logger.warning("Room list {}: {}; its rooms are not on the board", address, message)
+            room_list = RoomList(
+                address, error=MailboxError("ErrorNameResolutionNoResults", message)
             )
-        else:
-            by_address = {rl.address.casefold(): rl for rl in provider.room_lists()}
-            for address in watch.room_lists:
-                room_list = by_address.get(address.casefold())
-                if room_list is None:
-                    logger.warning("Room list {} is not known to the server", address)
-                    continue
-                listed.extend(_with_kind(r, MailboxKind.ROOM) for r in room_list.rooms)
-    return _unique([*people, *rooms, *listed])
+        elif room_list.error is not None:
+            logger.warning(
+                "Room list {}: no rooms (server says {}: {})",
+                address,
+                room_list.error.code,
+                room_list.error.message,
+            )
+        found.append(room_list)
+    return found
 
 
-def _with_kind(mailbox: Mailbox, kind: MailboxKind) -> Mailbox:
-    if mailbox.kind is kind:
+def _fill(mailbox: Mailbox, other: Mailbox | None) -> Mailbox:
+    if other is None:
         return mailbox
-    from dataclasses import replace
-
-    return replace(mailbox, kind=kind)
+    changes = {
+        name: getattr(other, name)
+        for name in ("name", "capacity", "building", "floor", "location")
+        if getattr(mailbox, name) is None and getattr(other, name) is not None
+    }
+    return replace(mailbox, **changes) if changes else mailbox

@@ -92,7 +92,11 @@ room_lists = ["rooms-hq@contoso.com"]
     return str(path)
 
 
-PLAIN_ROOMS = '["room.6@contoso.com", "room.8@contoso.com", "ghost.room@contoso.com"]'
+# Rooms 6 and 8 are named by their watch entries (no name is looked up on the statuses' path).
+PLAIN_ROOMS = (
+    '[{address = "room.6@contoso.com", name = "Room 6"}, '
+    '{address = "room.8@contoso.com", name = "Room 8"}, "ghost.room@contoso.com"]'
+)
 
 
 def test_watched_rooms_free_long_enough_longest_first(cli, ews, ca_file, tmp_path):

@@ -160,6 +160,7 @@ class FakeGraph(LoopbackHTTPSServer):
         self.max_in_flight = 0
         self.requests_total = 0
         self.routes: Counter[str] = Counter()
+        self._refused: dict[str, Response] = {}
         self.schedule_batches: list[list[str]] = []
         self.request_log: list[GraphRecord] = []
         #: Answer 401 "Unauthorized" to presence with a token that works everywhere else.
@@ -212,6 +213,11 @@ class FakeGraph(LoopbackHTTPSServer):
         response = _error(status, code, "Too many requests.", [("Retry-After", str(retry_after))])
         with self._lock:
             self._injected.extend([response] * count)
+
+    def refuse(self, route: str, status: int, code: str, message: str) -> None:
+        """Every request to ``route`` ("users", "places", "getSchedule") gets this error."""
+        with self._lock:
+            self._refused[route] = _error(status, code, message)
 
     def inject(self, response: Response, count: int = 1) -> None:
         with self._lock:
@@ -269,16 +275,22 @@ class FakeGraph(LoopbackHTTPSServer):
         )
         if request.method == "POST" and path.casefold() == "/v1.0/me/calendar/getschedule":
             self.routes["getSchedule"] += 1
+            if "getSchedule" in self._refused:
+                return self._refused["getSchedule"]
             if not allowed(CALENDAR_PERMISSIONS):
                 return denied
             return self._get_schedule(request, record)
         if request.method == "GET" and path.startswith("/v1.0/places/"):
             self.routes["places"] += 1
+            if "places" in self._refused:
+                return self._refused["places"]
             if not allowed(PLACE_PERMISSIONS):
                 return denied
             return self._places(path[len("/v1.0/places/") :], query)
         if request.method == "GET" and path == "/v1.0/users":
             self.routes["users"] += 1
+            if "users" in self._refused:
+                return self._refused["users"]
             if not allowed(USER_PERMISSIONS):
                 return denied
             return self._users(request, query)

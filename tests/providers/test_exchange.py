@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from attendant.domain import BusyType, Mailbox, MailboxKind, WatchList, Window
+from attendant.paths import app_paths
 from attendant.providers.base import StepResult
 from attendant.providers.errors import (
     BadResponse,
@@ -30,6 +31,7 @@ from attendant.providers.registry import ProviderRegistry
 from attendant.services.check import exit_code, run_check
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
+from attendant.services.names import NameCache
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
 from tests.fakes import FakeEvent, Fault, tls
@@ -610,12 +612,19 @@ def test_cli_availability_rooms_and_check(cli, ews, ca_file, tmp_path):
     data = json.loads(out)
     assert data["provider"] == "exchange"
     entries = data["entries"]
+    # No name is looked up on the statuses' path: rooms are named by their room list, people
+    # by the watch list or the name cache (empty here).
+    assert "ResolveNames" not in {str(r.operation) for r in ews.request_log}
     assert [(e["address"], e["name"]) for e in entries] == [
-        ("alice@contoso.com", "Alice Example"),
+        ("alice@contoso.com", None),
         ("ghost@contoso.com", None),
         ("room.5@contoso.com", "Room 5"),
         ("room.4@contoso.com", "Room 4"),
     ]
+    NameCache(app_paths(config).state_dir).remember([Mailbox("alice@contoso.com", "Alice Example")])
+    code, out, _ = cli("availability", "--config", config, "--at", AT, "--json")
+    entries = json.loads(out)["entries"]
+    assert [e["name"] for e in entries] == ["Alice Example", None, "Room 5", "Room 4"]
     alice, ghost, _, room4 = entries
     assert (alice["status"], alice["until"]) == ("busy", "2026-11-23T11:00:00+01:00")
     assert alice["events"][0] == {

@@ -615,7 +615,9 @@ def test_cli_signin_availability_rooms_and_check(world, cli_config, capsys, monk
         "room.annex@contoso.com",
     ]
     alice = entries["alice@contoso.com"]
-    assert alice["name"] == "Alice Example" and alice["status"] == "busy"
+    # The command line looks up no names: the watch list, room lists and name cache only.
+    assert world.graph.routes["users"] == 0
+    assert alice["name"] is None and alice["status"] == "busy"
     assert alice["until"] == "2026-11-23T11:00:00+01:00"
     assert alice["events"][0] == {
         "start": "2026-11-23T10:00:00+01:00",
@@ -626,7 +628,7 @@ def test_cli_signin_availability_rooms_and_check(world, cli_config, capsys, monk
     }
     nobody = entries["nobody@contoso.com"]
     assert nobody["status"] == "unknown" and nobody["error"]["code"] == "5009"
-    assert entries["room.4@contoso.com"]["name"] == "Room 4"
+    assert entries["room.4@contoso.com"]["name"] is None  # watched by hand, not in a list
 
     code, out, _ = run_cli(capsys, "rooms", "--config", config, "--json")
     assert code == 0

@@ -49,7 +49,8 @@ class DemoProvider:
                 if event.overlaps(window)
             }
             ordered = sorted(events, key=lambda e: (e.start, e.end))
-            result.append(Availability(known, tuple(ordered)))
+            # What the watch list says of the mailbox wins; the directory fills in the rest.
+            result.append(Availability(asked.filled_from(known), tuple(ordered)))
         return result
 
     def credential_material(self) -> bytes | None:

@@ -23,7 +23,7 @@ from loguru import logger
 from attendant.domain import Availability, Mailbox, MailboxKind, RoomList, Window
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews.availability import batches, fetch_batch, ordered
-from attendant.providers.ews.errors import provider_error
+from attendant.providers.ews.errors import NoRetryPolicy, provider_error
 from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded
 from attendant.providers.ews.protocol import (
     EwsProtocol,
@@ -147,11 +147,21 @@ class EwsClient:
         return result
 
     def _fan_out(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
-        # The first request of every fan-out goes alone, even with credentials the server
-        # accepted a minute ago: a password changed on the server while the console runs
-        # then costs one failed logon, not one per request in flight (accounts with a
-        # lockout threshold of 3 exist). It costs one round trip per refresh.
+        # Before requests go out side by side, one request goes alone, every time, even with
+        # credentials the server accepted a minute ago: a password changed on the server
+        # while the console runs (or a wrong one at the first start) then costs one failed
+        # logon, not one per request in flight (accounts with a lockout threshold of 3
+        # exist). That lone request is an authenticated GET of the EWS URL: the server checks
+        # the credentials and answers with its service page without doing any EWS work, so
+        # it costs a network round trip, not a GetUserAvailability's time on the server.
+        if len(tasks) > 1 and self.concurrency > 1:
+            self.prove_credentials()
+            return run_bounded(tasks, concurrency=self.concurrency, lead_alone=False)
         return run_bounded(tasks, concurrency=self.concurrency, lead_alone=True)
+
+    def prove_credentials(self) -> None:
+        """One authenticated GET of the EWS URL, alone: rejected credentials fail here."""
+        self._call(lambda p: _get_service_page(p, self._timeout))
 
     # -- operations --------------------------------------------------------------------
 
@@ -239,3 +249,21 @@ class EwsClient:
             if answer.email_address and "@" in answer.email_address:
                 found.append(Mailbox(address=answer.email_address, name=answer.name or None))
         return found
+
+
+def _get_service_page(protocol: EwsProtocol, timeout: float) -> int:
+    """GET the EWS URL with the protocol's credentials; the status, or what it means.
+
+    IIS checks the credentials first (401 when rejected) and then answers a GET of
+    Exchange.asmx with its "You have created a service" page; any answer other than a 401 or
+    a back-off means the credentials were accepted.
+    """
+    session = protocol.get_session()
+    try:
+        response = session.get(protocol.service_endpoint, timeout=timeout, allow_redirects=False)
+        status = int(response.status_code)
+        if status in (401, 429) or (status == 503 and response.headers.get("Retry-After")):
+            NoRetryPolicy().raise_response_errors(response)
+        return status
+    finally:
+        protocol.release_session(session)
