@@ -27,7 +27,6 @@ from tests.providers.test_graph import (  # noqa: F401 - fixtures, by their name
     World,
     make_world,
     rome_day,
-    world,
 )
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews, make_entra
@@ -154,8 +153,9 @@ def test_statuses_come_first_and_names_follow_between_refreshes(make_ews, ca_fil
     [(404, "Request_ResourceNotFound"), (403, "Authorization_RequestDenied")],
 )
 def test_a_directory_that_refuses_changes_nothing_but_the_names(
-    world: World, tmp_path, status, code
+    make_world, tmp_path, status, code
 ) -> None:
+    world: World = make_world()
     world.graph.refuse("users", status, code, "The directory refused.")
     provider = world.provider()
     watch = WatchList(
