@@ -153,7 +153,10 @@ def test_statuses_come_first_and_names_follow_between_refreshes(make_ews, ca_fil
     [(404, "Request_ResourceNotFound"), (403, "Authorization_RequestDenied")],
 )
 def test_a_directory_that_refuses_changes_nothing_but_the_names(
-    make_world, tmp_path, status, code
+    make_world,  # noqa: F811 - the fixture imported above
+    tmp_path,
+    status,
+    code,
 ) -> None:
     world: World = make_world()
     world.graph.refuse("users", status, code, "The directory refused.")
