@@ -113,7 +113,7 @@ def test_statuses_come_first_and_names_follow_between_refreshes(make_ews, ca_fil
     async def scenario() -> None:
         service.start()
         await _until(lambda: service.state.health is FeedHealth.OK)
-        first = service.state.snapshot
+        first = next(s.snapshot for s in published if s.health is FeedHealth.OK)
         operations = [str(r.operation) for r in ews.request_log]
         statuses = operations.index("GetUserAvailability")
         assert "ResolveNames" not in operations[:statuses]  # nothing waited for a name
