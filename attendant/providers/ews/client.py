@@ -146,15 +146,18 @@ class EwsClient:
         self.proven = True
         return result
 
-    def _fan_out(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
+    def _fan_out(self, tasks: Sequence[Callable[[], T]], *, probe: bool = False) -> list[T]:
         # Before requests go out side by side, one request goes alone, every time, even with
         # credentials the server accepted a minute ago: a password changed on the server
         # while the console runs (or a wrong one at the first start) then costs one failed
         # logon, not one per request in flight (accounts with a lockout threshold of 3
-        # exist). That lone request is an authenticated GET of the EWS URL: the server checks
-        # the credentials and answers with its service page without doing any EWS work, so
-        # it costs a network round trip, not a GetUserAvailability's time on the server.
-        if len(tasks) > 1 and self.concurrency > 1:
+        # exist). With ``probe`` (free/busy, where the time counts) that lone request is an
+        # authenticated GET of the EWS URL: the server checks the credentials and answers
+        # with its service page without doing any EWS work, so it costs a network round
+        # trip, not a GetUserAvailability's time on the server. Otherwise the first task
+        # itself goes alone, which also meets a busy server (ErrorServerBusy) with one
+        # request.
+        if probe and len(tasks) > 1 and self.concurrency > 1:
             self.prove_credentials()
             return run_bounded(tasks, concurrency=self.concurrency, lead_alone=False)
         return run_bounded(tasks, concurrency=self.concurrency, lead_alone=True)
@@ -174,7 +177,9 @@ class EwsClient:
                 lambda p: fetch_batch(p, chunk, window, self.zone, self.ews_zone)
             )
 
-        answered = [a for part in self._fan_out([task(c) for c in chunks]) for a in part]
+        answered = [
+            a for part in self._fan_out([task(c) for c in chunks], probe=True) for a in part
+        ]
         return ordered(mailboxes, answered)
 
     def probe(self, entry: str) -> Version | None:
