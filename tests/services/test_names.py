@@ -159,6 +159,10 @@ def test_a_directory_that_refuses_changes_nothing_but_the_names(
     code,
 ) -> None:
     world: World = make_world()
+
+    def name_lookups() -> list:
+        return [r for r in world.graph.request_log if "displayName" in r.path]
+
     world.graph.refuse("users", status, code, "The directory refused.")
     provider = world.provider()
     watch = WatchList(
@@ -177,7 +181,7 @@ def test_a_directory_that_refuses_changes_nothing_but_the_names(
     async def scenario() -> None:
         service.start()
         await _until(lambda: service.state.health is FeedHealth.OK)
-        await _until(lambda: world.graph.routes["users"] >= 1)
+        await _until(lambda: len(name_lookups()) >= 1)
         await asyncio.sleep(0.2)  # what the refused lookup does next, if anything
         await service.aclose()
 
@@ -190,4 +194,4 @@ def test_a_directory_that_refuses_changes_nothing_but_the_names(
     assert entries["alice@contoso.com"].events[0].subject == "Budget review"
     assert entries["room.4@contoso.com"].mailbox.kind is MailboxKind.ROOM
     assert world.graph.routes["getSchedule"] == 1
-    assert world.graph.routes["users"] == 1  # a failed lookup is not repeated at once
+    assert len(name_lookups()) == 1  # a failed lookup is not repeated at once
