@@ -68,6 +68,7 @@ class _FileWriter:
             _component(record),
             redact(record["message"]),
             fold_lines(redact(str(message))),
+            record["time"],
         )
 
 

@@ -179,11 +179,22 @@ class RepeatCounter:
         self._every = summary_every
         self._clock = clock
         self._runs: dict[tuple[str, str, str], _Run] = {}
+        self._at: datetime | None = None
         self._lock = threading.Lock()
 
-    def event(self, level: str, level_no: int, component: str, message: str, text: str) -> None:
-        """``text`` is the formatted event; the other fields are the record's."""
+    def event(
+        self,
+        level: str,
+        level_no: int,
+        component: str,
+        message: str,
+        text: str,
+        at: datetime | None = None,
+    ) -> None:
+        """``text`` is the formatted event; the other fields are the record's (``at`` its
+        time, which also stamps a count this event makes due)."""
         with self._lock:
+            self._at = at
             counted = level_no >= _WARNING and "\n" not in message
             key = (level, component, message)
             run = self._runs.get(key) if counted else None
@@ -197,11 +208,12 @@ class RepeatCounter:
                 self._summarise(self._runs.pop(other))
             self._write(text)
             if counted:
-                self._runs[key] = _Run(level, component, message, self._clock())
+                self._runs[key] = _Run(level, component, message, at or self._clock())
 
     def flush(self) -> None:
         """Write the counts still held back (the program stops)."""
         with self._lock:
+            self._at = None
             for run in self._runs.values():
                 self._summarise(run)
             self._runs.clear()
@@ -209,7 +221,7 @@ class RepeatCounter:
     def _summarise(self, run: _Run) -> None:
         if run.count <= run.reported:
             return
-        now = self._clock()
+        now = self._at or self._clock()
         same_day = run.first.date() == now.date()
         since = run.first.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
         self._write(

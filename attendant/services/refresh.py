@@ -252,10 +252,9 @@ class RefreshService:
         if self._failing_since is not None:
             minutes = (done - self._failing_since).total_seconds() / 60
             logger.info(
-                "Feed back: {} answered again after {} failed refreshes over {} (failing since "
-                "{}){}",
+                "Feed back: {} answered again after {} over {} (failing since {}){}",
                 self._guarded.identity().host,
-                self._failures,
+                f"{self._failures} failed refresh" + ("" if self._failures == 1 else "es"),
                 f"{minutes:.0f} min" if minutes >= 1 else "less than a minute",
                 self._failing_since.strftime("%H:%M"),
                 "; the board shows current data again",

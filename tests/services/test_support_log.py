@@ -235,7 +235,7 @@ def test_a_back_off_and_its_end_are_logged(ews, ca_file, tmp_path, log_file, mon
     assert any("asked to back off for 30 s" in m for m in found)
     over = [m for m in found if m.startswith("Back-off over")]
     assert len(over) == 1 and "09:16:00" in over[0] and "09:15:30" in over[0]
-    assert any(m.startswith("Feed back") and "after 1 failed refreshes" in m for m in found)
+    assert any(m.startswith("Feed back") and "after 1 failed refresh" in m for m in found)
 
 
 def test_a_failing_server_is_counted_then_its_recovery_logged(
