@@ -170,6 +170,12 @@ def test_f1_lists_every_shortcut(qtbot, window: MainWindow) -> None:
     assert rows["Search"] == "Ctrl+F" and rows["Refresh now"] == "F5"
     assert "Esc (in search)" in dict(sheet.rows)
     assert "Ctrl+3" in sheet.text.toPlainText()
+    row_keys = [a for a in window.people.view.actions() if not a.shortcut().isEmpty()]
+    for action in row_keys:  # the board's row actions, which have no menu item
+        assert action.text().replace("&", "") in rows, action.text()
+    assert sheet.palette().color(sheet.backgroundRole()) == window.palette().color(
+        window.backgroundRole()
+    )
     qtbot.keyClick(sheet, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.tools.sheet is None, timeout=2000)
 

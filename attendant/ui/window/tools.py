@@ -11,7 +11,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMainWindow, QMenu
 
 from attendant.ui.board.model import BoardModel
 from attendant.ui.board.panel import BoardPanel
@@ -87,8 +87,13 @@ class BoardTools:
             self.finder.focus_finder()
 
     def show_shortcuts(self) -> ShortcutSheet:
-        menus = self._window.menuBar().actions()
-        self.sheet = ShortcutSheet(_menu_actions(menus), self._window)
+        window = self._window
+        actions = _menu_actions(window.menuBar().actions())
+        actions += window.actions()  # keys with no menu item
+        for view in window.findChildren(QAbstractItemView):  # the boards' row actions
+            actions += view.actions()
+        self.sheet = ShortcutSheet(actions, window)
+        self.sheet.setPalette(window.palette())  # a dialog takes no palette from its parent
         self.sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.sheet.destroyed.connect(lambda *_: setattr(self, "sheet", None))
         self.sheet.open()
