@@ -197,3 +197,18 @@ def test_every_control_has_an_accessible_name_and_role(qtbot, window: MainWindow
         name = interface.text(QAccessible.Text.Name) or widget.accessibleName()
         assert name, widget
         assert interface.role() not in (QAccessible.Role.NoRole, QAccessible.Role.Client), widget
+
+
+def test_controls_keep_an_edge_in_high_contrast(qtbot, window: MainWindow) -> None:
+    choose_theme(window, ThemeChoice.HIGH_CONTRAST)
+    window.tools.toggle_finder(True)
+    finder = window.tools.finder
+    qtbot.waitUntil(finder.isVisible, timeout=2000)
+    frame = finder.seats.parentWidget()
+    assert frame.objectName() == "spinFrame"
+    qtbot.waitUntil(
+        lambda: close(frame.grab().toImage().pixelColor(0, frame.height() // 2), QColor("#fff")),
+        timeout=2000,
+    )
+    combo = finder.building.palette()
+    assert combo.color(combo.ColorRole.Button) != QColor(HIGH_CONTRAST.window)

@@ -22,6 +22,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -291,9 +292,9 @@ class RoomFinder(QWidget):
             label = QLabel(text, self)
             label.setBuddy(widget)
             controls.addWidget(label)
-            controls.addWidget(widget)
+            controls.addWidget(_framed(widget, self))
             if extra is not None:
-                controls.addWidget(extra)
+                controls.addWidget(_framed(extra, self))
             controls.addSpacing(10)
         controls.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
@@ -301,6 +302,18 @@ class RoomFinder(QWidget):
         layout.setSpacing(6)
         layout.addLayout(controls)
         layout.addWidget(self.view, 1)
+
+
+def _framed(widget: QWidget, parent: QWidget) -> QWidget:
+    """A spin box inside a frame the theme may draw (high contrast); other widgets as they are."""
+    if not isinstance(widget, QSpinBox):
+        return widget
+    frame = QFrame(parent)
+    frame.setObjectName("spinFrame")
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(1, 1, 1, 1)
+    layout.addWidget(widget)
+    return frame
 
 
 def duration_words_long(minutes: int) -> str:

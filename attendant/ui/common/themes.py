@@ -75,6 +75,10 @@ class Palette:
     banner_error_border: str
     error_text: str
     focus_width: int = 2
+    #: The face of buttons, combo and spin boxes (the style draws their frames from it).
+    control: str = ""
+    #: A frame drawn around spin boxes, for themes where the style's own one does not show.
+    spin_frame: str = "transparent"
     status: dict[Status, str] = field(default_factory=lambda: dict(STATUS_COLOURS))
     fills: dict[BusyType, str] = field(default_factory=lambda: dict(BUSY_TYPE_FILLS))
     dark: bool = False
@@ -139,6 +143,7 @@ DARK = Palette(
     banner_error="#45282a",
     banner_error_border="#9a4d48",
     error_text="#ff9d94",
+    control="#343a42",
     status={
         Status.FREE: "#7bc67e",
         Status.TENTATIVE: "#e3b341",
@@ -185,6 +190,8 @@ HIGH_CONTRAST = Palette(
     banner_error_border="#ff6e6e",
     error_text="#ff9e9e",
     focus_width=3,
+    control="#303030",
+    spin_frame="#ffffff",
     status={
         Status.FREE: "#3ff23f",
         Status.TENTATIVE: "#ffff00",
@@ -277,7 +284,7 @@ def qt_palette(palette: Palette) -> QPalette:
         (roles.Base, palette.base),
         (roles.AlternateBase, palette.alternate),
         (roles.Text, palette.text),
-        (roles.Button, palette.panel),
+        (roles.Button, palette.control or palette.panel),
         (roles.ButtonText, palette.text),
         (roles.ToolTipBase, palette.base),
         (roles.ToolTipText, palette.text),
