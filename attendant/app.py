@@ -274,6 +274,8 @@ def run_gui(
     from attendant.ui.window.crash import CrashFunnel
     from attendant.ui.window.diagnostics import DiagnosticsActions, diagnostics_text
     from attendant.ui.window.main_window import MainWindow
+    from attendant.ui.window.single import SingleInstance, bring_forward
+    from attendant.ui.window.wakeup import WakeWatch
 
     paths = app_paths(config)
     ensure_dirs(paths)
@@ -286,6 +288,10 @@ def run_gui(
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("attendant")
     apply_style(app)
+    instance = SingleInstance(paths.config_file, paths.state_dir)
+    if not instance.claim():
+        logger.info("Attendant is already running for this user and settings file: raised it")
+        return 0
 
     shown: list[MainWindow] = []
     geometry_file = paths.state_dir / "window.ini"
@@ -331,6 +337,8 @@ def run_gui(
     window.show()
     flow = SettingsFlow(window, registry, paths, service, loaded, problem)
     window.settings_requested.connect(flow.open_dialog)
+    instance.raise_requested.connect(lambda: bring_forward(window))
+    wake = WakeWatch(lambda reason: flow.service.wake(reason), parent=window)
     if quit_after is not None:
         _quit_after(window, quit_after)
     elif not demo and flow.is_first_run():
@@ -361,6 +369,8 @@ def run_gui(
     with loop:
         loop.run_until_complete(run_until_quit())
     del help_actions
+    wake.stop()
+    instance.release()
     reason = reasons[0] if reasons else "the event loop ended"
     if quit_after is not None:
         reason = f"--quit-after {quit_after:g} s elapsed"

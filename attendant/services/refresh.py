@@ -111,6 +111,18 @@ class RefreshService:
         """ "Refresh now": refresh as soon as the server's back-off and the guard allow."""
         self._wakeup.set()
 
+    def wake(self, reason: str) -> None:
+        """After a resume from sleep or a reconnect: refresh soon, with the room lists and
+        names asked again (they may have changed while the machine slept).
+
+        Nothing else changes: a server's back-off still holds (``_run`` waits it out) and
+        rejected credentials are still not sent (the guard refuses them).
+        """
+        logger.info("{}: refreshing now", reason)
+        if self._fixed_mailboxes is None:
+            self._mailboxes_at = float("-inf")
+        self._wakeup.set()
+
     def retry_now(self) -> None:
         """ "Retry now": a person allows one more attempt with the rejected credentials."""
         self._guarded.retry_now()
