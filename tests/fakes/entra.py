@@ -105,6 +105,8 @@ class FakeEntraAuthority(LoopbackHTTPSServer):
         self.tenant_domain = tenant_domain
         self.client_id = client_id
         self.access_token_lifetime = access_token_lifetime
+        #: Name each permission in the ``scp`` claim with its resource URI (a real shape).
+        self.scp_with_resource = False
         self.device_code_interval = device_code_interval
         self.device_code_lifetime = device_code_lifetime
         self.interactive_user = interactive_user
@@ -406,6 +408,7 @@ class FakeEntraAuthority(LoopbackHTTPSServer):
             scopes=scopes,
             lifetime=self.access_token_lifetime,
             nonce=nonce,
+            scp_with_resource=self.scp_with_resource,
         )
         access = str(result["access_token"])
         with self._lock:

@@ -48,8 +48,13 @@ def token_response(
     scopes: list[str],
     lifetime: int,
     nonce: str | None,
+    scp_with_resource: bool = False,
 ) -> tuple[dict[str, object], list[str]]:
-    """A v2.0 token endpoint answer (without refresh token) and the resource scopes granted."""
+    """A v2.0 token endpoint answer (without refresh token) and the resource scopes granted.
+
+    ``scp_with_resource``: the ``scp`` claim names each permission with its resource, as
+    ``https://graph.microsoft.com/Calendars.ReadBasic`` (seen after device-code sign-ins).
+    """
     now = int(time.time())
     resource_scopes = [s for s in scopes if s not in OIDC_SCOPES]
     access = jwt(
@@ -63,7 +68,9 @@ def token_response(
             "oid": user.oid,
             "tid": tenant_id,
             "upn": user.username,
-            "scp": " ".join(s.rsplit("/", 1)[-1] for s in resource_scopes),
+            "scp": " ".join(
+                s if scp_with_resource else s.rsplit("/", 1)[-1] for s in resource_scopes
+            ),
             "jti": secrets.token_hex(8),
         }
     )

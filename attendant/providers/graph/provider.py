@@ -67,12 +67,20 @@ def scopes_for(graph_url: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}/{p}" for p in PERMISSIONS]
 
 
+def permission_name(scope: str) -> str:
+    """``Calendars.ReadBasic`` for ``https://graph.microsoft.com/Calendars.ReadBasic`` or
+    ``calendars.readbasic``: permissions compare by name, whatever the resource prefix, and
+    Microsoft treats their case as insignificant."""
+    return scope.rsplit("/", 1)[-1].casefold()
+
+
 def token_scopes(token: str) -> set[str] | None:
-    """The ``scp`` claim of a JWT access token (not verified: only for "Test Settings")."""
+    """The permissions in the ``scp`` claim of a JWT access token, by :func:`permission_name`
+    (not verified: only for "Test Settings")."""
     try:
         payload = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return set(str(claims["scp"]).split())
+        return {permission_name(scope) for scope in str(claims["scp"]).split()}
     except (IndexError, ValueError, KeyError, TypeError):
         return None
 
@@ -253,7 +261,9 @@ class GraphProvider:
                 f"Signed in {who}; the token's permissions cannot be read.",
             )
             return
-        missing = [p for p in PERMISSIONS if not granted & _SATISFIED_BY[p]]
+        missing = [
+            p for p in PERMISSIONS if not granted & {permission_name(s) for s in _SATISFIED_BY[p]}
+        ]
         if CALENDAR_PERMISSION in missing:
             error = ConsentMissing(
                 f"Signed in {who}, but the token lacks {CALENDAR_PERMISSION}: free/busy "
