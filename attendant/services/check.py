@@ -12,7 +12,7 @@ from datetime import datetime
 
 from loguru import logger
 
-from attendant.domain import Mailbox, WatchList
+from attendant.domain import Mailbox, RoomList, WatchList
 from attendant.providers.base import (
     CheckStep,
     Diagnosable,
@@ -29,7 +29,7 @@ from attendant.providers.errors import (
 from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.setup import effective_watch
-from attendant.services.watch import watched_mailboxes
+from attendant.services.watch import room_list_note, watched_mailboxes, with_watched
 
 Emit = Callable[[CheckStep], None]
 
@@ -183,12 +183,7 @@ def _run_steps(
         except ProviderError as error:
             record(_failed("Room lists", error))
         else:
-            rooms = sum(len(rl.rooms) for rl in lists)
-            record(
-                CheckStep(
-                    "Room lists", StepResult.PASS, f"{len(lists)} room lists with {rooms} rooms"
-                )
-            )
+            record(_room_lists_step(lists, effective.room_lists))
     else:
         record(
             CheckStep(
@@ -196,6 +191,25 @@ def _run_steps(
             )
         )
     return steps
+
+
+def _room_lists_step(reported: list[RoomList], watched: Sequence[str]) -> CheckStep:
+    """Pass with the count; warn, naming them, when lists are empty or watched ones unknown."""
+    lists = with_watched(reported, watched)
+    rooms = sum(len(rl.rooms) for rl in lists)
+    detail = f"{len(reported)} room lists with {rooms} rooms"
+    empty = [rl for rl in lists if not rl.rooms]
+    if not empty:
+        return CheckStep("Room lists", StepResult.PASS, detail)
+    notes = "; ".join(f"{rl.address}: {room_list_note(rl)}" for rl in empty)
+    return CheckStep(
+        "Room lists",
+        StepResult.WARN,
+        f"{detail}; {notes}",
+        "Check the address of each room list in the watch list (Settings ▸ Watch list ▸ Room "
+        "lists), and ask the Exchange admin to add rooms to an empty list "
+        "(Add-DistributionGroupMember); the other lists, rooms and people are served.",
+    )
 
 
 def _is_credentials(error: ProviderError) -> bool:

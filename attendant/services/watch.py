@@ -16,6 +16,7 @@ from loguru import logger
 
 from attendant.domain import Mailbox, MailboxError, MailboxKind, RoomList, WatchList
 from attendant.providers.base import FreeBusyProvider, RoomCatalog
+from attendant.providers.errors import NotSupported
 from attendant.services.names import NameCache, with_names
 
 
@@ -83,15 +84,21 @@ def watched_room_lists(provider: FreeBusyProvider, addresses: Iterable[str]) -> 
             RoomList(a, error=MailboxError("NotSupported", "this provider has no room lists"))
             for a in wanted
         ]
-    by_address = {rl.address.casefold(): rl for rl in provider.room_lists()}
+    try:
+        reported = provider.room_lists()
+    except NotSupported as error:  # Exchange 2007: no room lists; people and rooms still go
+        logger.warning("Room lists in the watch list are ignored: {}", error.message)
+        return [RoomList(a, error=MailboxError("NotSupported", error.message)) for a in wanted]
+    by_address = {rl.address.casefold(): rl for rl in reported}
     found: list[RoomList] = []
     for address in wanted:
         room_list = by_address.get(address.casefold())
         if room_list is None:
-            message = "the server has no room list with this address"
-            logger.warning("Room list {}: {}; its rooms are not on the board", address, message)
-            room_list = RoomList(
-                address, error=MailboxError("ErrorNameResolutionNoResults", message)
+            room_list = unknown_room_list(address)
+            logger.warning(
+                "Room list {}: {}; its rooms are not on the board",
+                address,
+                room_list_note(room_list),
             )
         elif room_list.error is not None:
             logger.warning(
@@ -113,3 +120,28 @@ def _fill(mailbox: Mailbox, other: Mailbox | None) -> Mailbox:
         if getattr(mailbox, name) is None and getattr(other, name) is not None
     }
     return replace(mailbox, **changes) if changes else mailbox
+
+
+#: The error of a watched room list the server does not report (a mistyped address).
+UNKNOWN_ROOM_LIST = "ErrorNameResolutionNoResults"
+
+
+def unknown_room_list(address: str) -> RoomList:
+    """A watched room list the server does not report, as data."""
+    return RoomList(address, error=MailboxError(UNKNOWN_ROOM_LIST, "no room list has this address"))
+
+
+def with_watched(reported: list[RoomList], watched: Iterable[str]) -> list[RoomList]:
+    """The server's room lists, then each watched one it does not report (with an error)."""
+    known = {rl.address.casefold() for rl in reported}
+    return [*reported, *(unknown_room_list(a) for a in watched if a.casefold() not in known)]
+
+
+def room_list_note(room_list: RoomList) -> str:
+    """ "no rooms (server says …)" for a list without rooms; "" for one with rooms."""
+    if room_list.rooms:
+        return ""
+    if room_list.error is None:
+        return "no rooms"
+    message = room_list.error.message.rstrip(".")
+    return f"no rooms (server says {room_list.error.code}: {message})"

@@ -270,7 +270,8 @@ def get_rooms(payload: ET.Element, directory: Directory) -> tuple[str, str]:
     room_list = next(
         (rl for rl in directory.room_lists if rl.address.lower() == address.lower()), None
     )
-    if room_list is None:
+    if room_list is None or not room_list.rooms:
+        # Exchange answers a room list without rooms as it answers an unknown address.
         code = "ErrorNameResolutionNoResults"
         xml = (
             f'<m:GetRoomsResponse ResponseClass="Error">'

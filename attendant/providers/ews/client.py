@@ -20,7 +20,7 @@ from exchangelib.errors import ErrorNameResolutionNoResults
 from exchangelib.properties import RoomList as EwsRoomList
 from loguru import logger
 
-from attendant.domain import Availability, Mailbox, MailboxKind, RoomList, Window
+from attendant.domain import Availability, Mailbox, MailboxError, MailboxKind, RoomList, Window
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews.availability import batches, fetch_batch, ordered
 from attendant.providers.ews.errors import NoRetryPolicy, provider_error
@@ -193,11 +193,20 @@ class EwsClient:
 
         def rooms_of(room_list: EwsRoomList) -> Callable[[], RoomList]:
             def fetch(protocol: EwsProtocol) -> RoomList:
-                found = list(
-                    RoomsService(protocol=protocol).call(
-                        room_list=EwsRoomList(email_address=room_list.email_address)
+                try:
+                    found = list(
+                        RoomsService(protocol=protocol).call(
+                            room_list=EwsRoomList(email_address=room_list.email_address)
+                        )
                     )
-                )
+                except ErrorNameResolutionNoResults as error:
+                    # Exchange's answer for a list without rooms (or one it cannot expand):
+                    # data about this list, not a failure of the others.
+                    return RoomList(
+                        room_list.email_address,
+                        room_list.name or None,
+                        error=MailboxError(type(error).__name__, str(error) or "no rooms"),
+                    )
                 rooms = tuple(
                     Mailbox(address=r.email_address, name=r.name or None, kind=MailboxKind.ROOM)
                     for r in found

@@ -202,3 +202,28 @@ def test_details_written_in_the_file_survive_editing_the_list(qtbot) -> None:
     click(qtbot, people.add_button)
     assert dialog.session.settings.watch.people == (bob, WatchEntry("carol@contoso.com"))
     assert dialog.session.settings.watch.rooms == (room,)
+
+
+def test_room_lists_with_exchange_2007_are_warned_about_where_the_version_is_chosen(
+    qtbot,
+) -> None:
+    dialog = open_dialog(
+        qtbot,
+        settings_with(calendar__provider="exchange", watch__room_lists=("rooms-hq@contoso.com",)),
+    )
+    page = dialog.pages["exchange"]
+    dialog.tabs.setCurrentWidget(page)
+    combo = page.version.input
+    assert not page.version.message.isVisible()
+    combo.setFocus()
+    combo.setCurrentIndex(combo.findData("Exchange2007_SP1"))
+    assert dialog.session.settings.calendar.exchange.version == "Exchange2007_SP1"
+    qtbot.waitUntil(page.version.message.isVisible)
+    assert "Exchange 2007 SP1 has no room lists" in page.version.message.text()
+    assert "the room list in the watch list is ignored" in page.version.message.text()
+    assert dialog.ok_button.isEnabled()  # a warning, not an error
+    lists = dialog.watch_page.room_lists
+    dialog.tabs.setCurrentWidget(dialog.watch_page)
+    lists.view.setCurrentIndex(lists.model.index(0, 0))
+    click(qtbot, lists.remove_button)
+    assert not page.version.message.text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from attendant.providers.base import ProviderInfo
-from attendant.settings import EXCHANGE_VERSIONS
+from attendant.settings import EXCHANGE_VERSIONS, Settings
 from attendant.ui.settings.fields import EditSession, TextField, add_field, form_layout, make_field
 from attendant.ui.settings.pages.base import ProviderPage, group, note
 from attendant.ui.settings.password import PasswordField
@@ -117,10 +117,17 @@ class ExchangePage(ProviderPage):
         self.username.input.editingFinished.connect(self._username_changed)
         session.changed.connect(self._on_changed)
         self.password.set_username(str(session.get("calendar.exchange.username")))
+        self._warn_about_room_lists()
 
     def _on_changed(self, key: str) -> None:
         if key == "calendar.exchange.username" and not self.username.input.hasFocus():
             self._username_changed()
+        if key in ("calendar.exchange.version", "watch.room_lists"):
+            self._warn_about_room_lists()
+
+    def _warn_about_room_lists(self) -> None:
+        """Exchange 2007 SP1 has no room lists: say so where the version is chosen."""
+        self.version.set_warning(room_lists_warning(self.session.settings))
 
     def _username_changed(self) -> None:
         self.password.set_username(str(self.session.get("calendar.exchange.username")))
@@ -133,3 +140,16 @@ class ExchangePage(ProviderPage):
 
     def password_stored(self) -> None:
         self.password.mark_stored()
+
+
+def room_lists_warning(settings: Settings) -> str | None:
+    """The warning for watched room lists on a version without them, or None."""
+    if settings.calendar.exchange.version != "Exchange2007_SP1" or not settings.watch.room_lists:
+        return None
+    count = len(settings.watch.room_lists)
+    which = "the room list" if count == 1 else f"the {count} room lists"
+    verb = "is" if count == 1 else "are"
+    return (
+        f"Exchange 2007 SP1 has no room lists (they need Exchange 2010 or later): {which} in "
+        f"the watch list {verb} ignored. List the rooms under Watch list ▸ Rooms instead."
+    )
