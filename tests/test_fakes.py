@@ -304,7 +304,9 @@ def test_room_lists_rooms_and_resolve_names(fake_ews, exchangelib_trusts_ca):
         ("room.4@contoso.com", "Room 4"),
         ("room.5@contoso.com", "Room 5"),
     ]
-    assert list(proto.get_rooms("rooms-lab@contoso.com")) == []
+    # Exchange answers a room list without rooms as it answers an unknown address.
+    with pytest.raises(ErrorNameResolutionNoResults):
+        list(proto.get_rooms("rooms-lab@contoso.com"))
     (alice,) = proto.resolve_names(["Alice"])
     assert (alice.email_address, alice.name, alice.routing_type, alice.mailbox_type) == (
         "alice@contoso.com",

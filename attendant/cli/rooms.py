@@ -44,10 +44,12 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 
 def _json(room_list: RoomList) -> dict[str, Any]:
-    error = room_list.error
-    return {
+    """One room list; ``error`` only on a list the server reported empty or did not know."""
+    data: dict[str, Any] = {
         "address": room_list.address,
         "name": room_list.name,
         "rooms": [{"address": r.address, "name": r.name} for r in room_list.rooms],
-        "error": None if error is None else {"code": error.code, "message": error.message},
     }
+    if room_list.error is not None:
+        data["error"] = {"code": room_list.error.code, "message": room_list.error.message}
+    return data

@@ -194,11 +194,12 @@ def _run_steps(
 
 
 def _room_lists_step(reported: list[RoomList], watched: Sequence[str]) -> CheckStep:
-    """Pass with the count; warn, naming them, when lists are empty or watched ones unknown."""
+    """Pass with the count; warn, naming them, when watched lists are empty or unknown."""
     lists = with_watched(reported, watched)
     rooms = sum(len(rl.rooms) for rl in lists)
     detail = f"{len(reported)} room lists with {rooms} rooms"
-    empty = [rl for rl in lists if not rl.rooms]
+    folded = {address.casefold() for address in watched}
+    empty = [rl for rl in lists if not rl.rooms and rl.address.casefold() in folded]
     if not empty:
         return CheckStep("Room lists", StepResult.PASS, detail)
     notes = "; ".join(f"{rl.address}: {room_list_note(rl)}" for rl in empty)

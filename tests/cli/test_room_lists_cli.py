@@ -44,7 +44,7 @@ def test_rooms_lists_them_with_no_rooms_and_the_servers_word(run_cli, config):
         "room.4@contoso.com",
         "room.5@contoso.com",
     ]
-    assert lists["rooms-hq@contoso.com"]["error"] is None
+    assert "error" not in lists["rooms-hq@contoso.com"]
     empty = lists["rooms-empty@contoso.com"]
     assert (empty["name"], empty["rooms"]) == ("Empty rooms", [])
     assert empty["error"]["code"] == "ErrorNameResolutionNoResults"

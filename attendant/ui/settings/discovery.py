@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from attendant.domain import Mailbox, RoomList
 from attendant.providers.base import Directory, FreeBusyProvider, RoomCatalog
 from attendant.providers.errors import NotSupported, ProviderError
+from attendant.services.watch import room_list_note
 from attendant.settings import Settings
 from attendant.ui.settings.worker import ProviderAccess, run_in_thread
 
@@ -276,6 +277,8 @@ class RoomDiscoveryDialog(QDialog):
             parent = _checkable(room_list.name or room_list.address, room_list)
             for room in room_list.rooms:
                 parent.appendRow([_checkable(room.display_name, room), _plain(room.address)])
+            if not room_list.rooms:  # "no rooms (server says …)": data about this list
+                parent.appendRow([_plain(room_list_note(room_list)), _plain("")])
             self.model.appendRow([parent, _plain(room_list.address)])
         self.view.expandAll()
         rooms = sum(len(rl.rooms) for rl in lists)

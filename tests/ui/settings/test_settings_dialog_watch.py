@@ -158,6 +158,8 @@ def test_discover_rooms_from_the_room_lists(qtbot, ews, ca_file, tmp_path, no_ke
     assert "2 room lists with 2 rooms" in discovery.status.text()
     hq = discovery.model.item(0, 0)
     assert hq.text() == "HQ rooms" and hq.rowCount() == 2
+    lab = discovery.model.item(1, 0)
+    assert lab.child(0, 0).text().startswith("no rooms (server says ErrorNameResolutionNoResults")
     hq.child(1, 0).setCheckState(Qt.CheckState.Checked)  # Room 5
     discovery.model.item(1, 0).setCheckState(Qt.CheckState.Checked)  # the whole Lab list
     click(qtbot, discovery.add_button)
