@@ -6,7 +6,8 @@ colour-blind-safe palette and the room finder open (the most work a refresh can 
 
 * apply: the GUI thread's block applying a refresh to the boards and the finder;
 * stall: the longest gap of a 1 ms heartbeat on the GUI thread during the whole refresh;
-* zoom: one step of Ctrl + / Ctrl − (fonts, rows, icons, columns), laid out and painted;
+* zoom: one step of Ctrl + / Ctrl − (fonts, rows, icons, columns): the longest block of the
+  GUI thread (heartbeat gap) until it is laid out and painted;
 
 each printed as a ratio to one 16 ms frame, beside the same refreshes of the plain board
 (light theme, finder closed) measured first in the same run. Goal: apply ≤ 3 frames,
@@ -26,7 +27,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench_board import FRAME_MS, measure
+from bench_board import FRAME_MS, Heartbeat, measure
 from PySide6.QtWidgets import QApplication
 
 from attendant.providers.demo import DemoDirectory, DemoProvider
@@ -37,20 +38,27 @@ from attendant.ui.window.main_window import MainWindow
 
 
 def zoom_steps(app: QApplication, window: MainWindow, count: int) -> list[float]:
-    """Seconds per zoom step, each until the window is laid out and painted again."""
+    """Per zoom step, the longest block of the GUI thread until it is painted (heartbeat)."""
     looks = window.tools.looks
-    times: list[float] = []
+    heartbeat = Heartbeat()
+    heartbeat.timer.start()
+    stalls: list[float] = []
     for step in range(count):
-        began = time.perf_counter()
+        settle = time.perf_counter() + 0.1
+        while time.perf_counter() < settle:
+            app.processEvents()
+        heartbeat.reset()
         if step % 6 < 3:
             looks.zoom_in()
         else:
             looks.zoom_out()
-        window.repaint()
-        app.processEvents()
-        times.append(time.perf_counter() - began)
+        done = time.perf_counter() + 0.3  # the tables repaint a frame apart
+        while time.perf_counter() < done:
+            app.processEvents()
+        stalls.append(max(0.0, heartbeat.worst() - 0.001))
+    heartbeat.timer.stop()
     looks.zoom_reset()
-    return times
+    return stalls
 
 
 def main() -> int:

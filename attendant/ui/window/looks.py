@@ -9,9 +9,10 @@ fonts, row heights, icons and column widths.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QSize
+from PySide6.QtCore import QObject, QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QTableView, QWidget
 
@@ -30,6 +31,8 @@ from attendant.ui.common.themes import (
 )
 
 ICON_SIZE = 16
+#: The tables after the first repaint this many milliseconds apart after a change of looks.
+PAINT_TURN_MS = 20
 #: Widgets whose text is larger than the rest, by object name.
 FONT_SCALES = {"search": 11 / 9, "boardTitle": 13 / 9}
 
@@ -140,6 +143,12 @@ class WindowLooks(QObject):
                 table.horizontalHeader().updateGeometry()
             self._model.restyle()
         finally:
+            # Repaint the tables one at a time, a frame apart, so that no single paint of
+            # the whole window stalls it for longer than a frame on a software-rendered desk.
+            for turn, table in enumerate(self._tables[1:], start=1):
+                if table.isVisible():
+                    table.setUpdatesEnabled(False)
+                    QTimer.singleShot(turn * PAINT_TURN_MS, partial(_show, table))
             window.setUpdatesEnabled(True)
 
     def _system_changed(self, *_: object) -> None:
@@ -201,6 +210,10 @@ class WindowLooks(QObject):
         store.setValue("looks/colour_blind_safe", "true" if self.colour_blind_safe else "false")
         store.setValue("looks/zoom", self.zoom)
         store.sync()
+
+
+def _show(table: QTableView) -> None:
+    table.setUpdatesEnabled(True)
 
 
 def _columns(table: QTableView) -> int:
