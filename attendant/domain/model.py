@@ -8,7 +8,7 @@ broken mailbox must not blank the receptionist's board.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
 
@@ -121,6 +121,22 @@ class Window:
         require_aware(self.end, "window end")
         if utc(self.end) <= utc(self.start):
             raise ValueError("window end must be after its start")
+
+    @property
+    def length(self) -> timedelta:
+        return utc(self.end) - utc(self.start)
+
+    def whole_days(self) -> Window:
+        """The local days (in the zone of ``start``) that cover this window, midnight to
+        midnight: what a server is asked for, so that a short window, or one that does not
+        start at midnight, is answered like a day and clipped back."""
+        zone = self.start.tzinfo
+        first = datetime.combine(self.start.date(), time(0), tzinfo=zone)
+        local_end = self.end.astimezone(zone)
+        last = datetime.combine(local_end.date(), time(0), tzinfo=zone)
+        if utc(last) < utc(self.end):
+            last = datetime.combine(local_end.date() + timedelta(days=1), time(0), tzinfo=zone)
+        return Window(first, last)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ MNS = "http://schemas.microsoft.com/exchange/services/2006/messages"
 TNS = "http://schemas.microsoft.com/exchange/services/2006/types"
 
 MAX_AVAILABILITY_MAILBOXES = 100
-MAX_AVAILABILITY_WINDOW = timedelta(days=62)
+#: GetUserAvailability answers at most 42 days (Exchange's documented limit).
+MAX_AVAILABILITY_WINDOW = timedelta(days=42)
 VIEWS = ("MergedOnly", "FreeBusy", "FreeBusyMerged", "Detailed", "DetailedMerged")
 
 

@@ -36,7 +36,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -162,6 +162,8 @@ class FakeGraph(LoopbackHTTPSServer):
         self.routes: Counter[str] = Counter()
         self._refused: dict[str, Response] = {}
         self.schedule_batches: list[list[str]] = []
+        #: (startTime, endTime) of each getSchedule, as sent.
+        self.schedule_windows: list[tuple[str, str]] = []
         self.request_log: list[GraphRecord] = []
         #: Answer 401 "Unauthorized" to presence with a token that works everywhere else.
         self.presence_unauthorized = False
@@ -327,8 +329,13 @@ class FakeGraph(LoopbackHTTPSServer):
             )
         if not 5 <= interval <= 1440 or end <= start:
             return _error(400, "ErrorInvalidParameter", "Invalid time window or interval.")
+        if end - start > timedelta(days=62):  # Graph's documented limit
+            return _error(400, "ErrorInvalidParameter", "The time window exceeds 62 days.")
         with self._lock:
             self.schedule_batches.append(schedules)
+            self.schedule_windows.append(
+                (str(body["startTime"]["dateTime"])[:19], str(body["endTime"]["dateTime"])[:19])
+            )
         match = re.search(r'outlook\.timezone="([^"]*)"', request.header("prefer"))
         zone_name = match.group(1) if match else "UTC"
         zone = graph_zone(zone_name)

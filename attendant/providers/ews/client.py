@@ -11,7 +11,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -33,8 +33,12 @@ from attendant.providers.ews.protocol import (
     make_protocol,
 )
 from attendant.providers.ews.timezone import request_zone
+from attendant.providers.windows import checked_window
 
 T = TypeVar("T")
+
+#: The longest window GetUserAvailability answers (Exchange's documented limit).
+MAX_WINDOW = timedelta(days=42)
 
 #: How long a display name found by ResolveNames is reused.
 RESOLVE_TTL_SECONDS = 12 * 3600.0
@@ -169,18 +173,24 @@ class EwsClient:
     # -- operations --------------------------------------------------------------------
 
     def availability(self, mailboxes: Sequence[Mailbox], window: Window) -> list[Availability]:
-        """Free/busy of every mailbox in the order asked; per-mailbox errors as values."""
+        """Free/busy of every mailbox in the order asked; per-mailbox errors as values.
+
+        The server is asked for the whole local days that cover ``window`` (at most
+        :data:`MAX_WINDOW`, checked before anything is sent) and the answer is clipped back.
+        """
+        asked = checked_window(window, MAX_WINDOW, "Exchange")
         chunks = batches(mailboxes)
 
         def task(chunk: list[Mailbox]) -> Callable[[], list[Availability]]:
             return lambda: self._call(
-                lambda p: fetch_batch(p, chunk, window, self.zone, self.ews_zone)
+                lambda p: fetch_batch(p, chunk, asked, self.zone, self.ews_zone)
             )
 
         answered = [
             a for part in self._fan_out([task(c) for c in chunks], probe=True) for a in part
         ]
-        return ordered(mailboxes, answered)
+        found = ordered(mailboxes, answered)
+        return found if asked == window else [a.clipped(window) for a in found]
 
     def probe(self, entry: str) -> Version | None:
         """One cheap authenticated request (ResolveNames); the server's version it reported."""

@@ -28,6 +28,7 @@ import base64
 import json
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -49,6 +50,7 @@ from attendant.providers.graph.transport import (
 )
 from attendant.providers.signin import MsalSignIn
 from attendant.providers.tls import trust_context
+from attendant.providers.windows import checked_window
 
 CALENDAR_PERMISSION = "Calendars.ReadBasic"
 PERMISSIONS = (CALENDAR_PERMISSION, places.PERMISSION, directory.PERMISSION, presence.PERMISSION)
@@ -65,6 +67,10 @@ def scopes_for(graph_url: str) -> list[str]:
     """The delegated scopes, named on ``graph_url``'s host."""
     parts = urlsplit(graph_url)
     return [f"{parts.scheme}://{parts.netloc}/{p}" for p in PERMISSIONS]
+
+
+#: The longest window getSchedule answers (Graph's documented limit).
+MAX_WINDOW = timedelta(days=62)
 
 
 def permission_name(scope: str) -> str:
@@ -155,6 +161,11 @@ class GraphProvider:
     # -- FreeBusyProvider --------------------------------------------------------------
 
     def get_availability(self, mailboxes: Sequence[Mailbox], window: Window) -> list[Availability]:
+        asked = checked_window(window, MAX_WINDOW, "Microsoft Graph")
+        answers = self._schedules(mailboxes, asked)
+        return answers if asked == window else [a.clipped(window) for a in answers]
+
+    def _schedules(self, mailboxes: Sequence[Mailbox], window: Window) -> list[Availability]:
         zone_name = windows_name(window.start.tzinfo)
         zone = zone_for(zone_name) or window.start.tzinfo
         assert zone is not None
