@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -121,6 +122,9 @@ class FinderModel(QAbstractTableModel):
 class RoomFinder(QWidget):
     """Duration, seats, building and floor above the list of rooms free that long."""
 
+    #: Enter or a double click on a room: its address (the window shows it on the board).
+    room_chosen = Signal(str)
+
     def __init__(self, board: BoardModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("roomFinder")
@@ -161,6 +165,7 @@ class RoomFinder(QWidget):
         # Every new snapshot and every tick ends with "evaluated": the statuses are known.
         board.evaluated.connect(self._board_changed)
         board.modelReset.connect(self._board_changed)
+        self.view.activated.connect(self._activated)
         self.duration.currentIndexChanged.connect(self._duration_changed)
         for spin in (self.custom, self.seats):
             spin.valueChanged.connect(self._board_changed)
@@ -181,6 +186,11 @@ class RoomFinder(QWidget):
         self.duration.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- reactions -----------------------------------------------------------------------
+
+    def _activated(self, index: QModelIndex) -> None:
+        rooms = self.model.rooms
+        if index.isValid() and index.row() < len(rooms):
+            self.room_chosen.emit(rooms[index.row()].mailbox.address)
 
     def _duration_changed(self) -> None:
         self.custom.setEnabled(self.duration.currentData() == CUSTOM)

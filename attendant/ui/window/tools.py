@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMainWindow, QMenu
 
-from attendant.ui.board.model import BoardModel
+from attendant.domain import Availability
+from attendant.ui.board.model import DOMAIN_ROLE, BoardModel
 from attendant.ui.board.panel import BoardPanel
 from attendant.ui.board.room_finder import RoomFinder
 from attendant.ui.window.looks import WindowLooks
@@ -43,7 +44,9 @@ class BoardTools:
         state_file: Path | None,
     ) -> None:
         self._window = window
+        self._board = board
         self.finder = RoomFinder(board.model, window)
+        self.finder.room_chosen.connect(self.show_room)
         self.dock = QDockWidget("Room finder", window)
         self.dock.setObjectName("roomFinderDock")
         self.dock.setWidget(self.finder)
@@ -85,6 +88,21 @@ class BoardTools:
                 self._window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
             self.dock.raise_()
             self.finder.focus_finder()
+
+    def show_room(self, address: str) -> bool:
+        """Select the room ``address`` on the rooms board and give the board the keyboard."""
+        panel = self._board.rooms
+        model = panel.view.model()
+        folded = address.casefold()
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            availability = index.data(DOMAIN_ROLE)
+            if isinstance(availability, Availability) and availability.mailbox.key == folded:
+                panel.view.setCurrentIndex(index)
+                panel.view.scrollTo(index)
+                panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
 
     def show_shortcuts(self) -> ShortcutSheet:
         window = self._window

@@ -131,3 +131,13 @@ def test_every_control_is_named_for_a_screen_reader(qtbot, window) -> None:
     ):
         assert widget.accessibleName() == name
         assert widget.accessibleDescription()
+
+
+def test_enter_on_a_free_room_shows_it_on_the_rooms_board(qtbot, window) -> None:
+    finder = open_finder(qtbot, window)
+    finder.view.setFocus()
+    finder.view.setCurrentIndex(finder.model.index(2, 0))  # Delta
+    qtbot.keyClick(finder.view, Qt.Key.Key_Return)
+    rooms = window.rooms.view
+    qtbot.waitUntil(rooms.hasFocus, timeout=2000)
+    assert rooms.currentIndex().data() == "Delta"
