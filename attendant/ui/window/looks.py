@@ -148,7 +148,7 @@ class WindowLooks(QObject):
             for turn, table in enumerate(self._tables[1:], start=1):
                 if table.isVisible():
                     table.setUpdatesEnabled(False)
-                    QTimer.singleShot(turn * PAINT_TURN_MS, partial(_show, table))
+                    QTimer.singleShot(turn * PAINT_TURN_MS, table, partial(_show, table))
             window.setUpdatesEnabled(True)
 
     def _system_changed(self, *_: object) -> None:
