@@ -17,13 +17,14 @@ from attendant.domain.model import (
     Window,
     require_aware,
 )
-from attendant.domain.presence import Presence
+from attendant.domain.presence import AutoReply, Presence
 from attendant.domain.privacy import MeetingDetails, redact, redact_all, visible_events
 from attendant.domain.status import StatusView, evaluate, status_at, strongest_at
 
 __all__ = [
     "PERSON_DETAILS",
     "ROOM_DETAILS",
+    "AutoReply",
     "Availability",
     "BusyType",
     "Event",

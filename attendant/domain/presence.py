@@ -1,4 +1,6 @@
-"""Teams presence, as Microsoft Graph reports it, beside (never instead of) the calendar.
+"""Teams presence and automatic replies: what a person is doing beyond the calendar.
+
+Presence is as Microsoft Graph reports it, beside (never instead of) the calendar.
 
 The values are Graph's own, kept as they come (``Available``, ``Busy``, ``DoNotDisturb``…;
 activities such as ``InACall`` or ``Presenting``), so that ``availability --json`` passes
@@ -8,6 +10,7 @@ them on unchanged and a value Microsoft adds later is shown rather than lost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 #: Plain words for Graph's availability values (anything else is shown as it comes).
 PRESENCE_WORDS = {
@@ -50,3 +53,13 @@ class Presence:
 
     def as_json(self) -> dict[str, str | None]:
         return {"availability": self.availability, "activity": self.activity}
+
+
+@dataclass(frozen=True, slots=True)
+class AutoReply:
+    """A mailbox's automatic reply (out-of-office message), as MailTips tell it."""
+
+    message: str
+    #: When a scheduled reply starts and ends (None: not scheduled, or on until switched off).
+    start: datetime | None = None
+    end: datetime | None = None

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from attendant.domain import Availability, Mailbox, Presence, RoomList, WatchList, Window
+from attendant.domain import AutoReply, Availability, Mailbox, Presence, RoomList, WatchList, Window
 
 if TYPE_CHECKING:
     from attendant.settings import Settings
@@ -80,6 +80,15 @@ class PresenceSource(Protocol):
 
     def presences(self, mailboxes: Sequence[Mailbox]) -> dict[str, Presence]:
         """Presence by mailbox key (``Mailbox.key``); people Graph does not know are left out."""
+        ...
+
+
+@runtime_checkable
+class MailTipsSource(Protocol):
+    """Optional capability: automatic replies (EWS ``GetMailTips``, Graph ``getMailTips``)."""
+
+    def auto_replies(self, addresses: Sequence[str]) -> dict[str, AutoReply | None]:
+        """The automatic reply by folded address (None: none is on); unknown ones left out."""
         ...
 
 

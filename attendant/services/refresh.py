@@ -25,6 +25,7 @@ from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import Identity
+from attendant.services.mailtips import AutoReplies, ReplyLookup
 from attendant.services.names import NameCache, NameLookups, with_names
 from attendant.services.presence import PresencePoller
 from attendant.services.state import FeedError, FeedHealth, RefreshState
@@ -80,6 +81,7 @@ class RefreshService:
         self._generation = 0
         self._closed = False
         self._presence = PresencePoller(self._guarded, clock)
+        self.replies = AutoReplies(self._guarded)
         self._presence_task: asyncio.Task[None] | None = None
 
     # -- public API --------------------------------------------------------------------
@@ -221,6 +223,20 @@ class RefreshService:
             self._publish(
                 replace(self._state, presence=result.presences, presence_hint=result.hint)
             )
+
+    async def auto_reply(self, address: str) -> ReplyLookup:
+        """The automatic reply of ``address``, for the details pane (never in the loop)."""
+        kept = self.replies.cached(address)
+        if kept is not None or not self.replies.available or self._closed:
+            return kept or ReplyLookup(known=False)
+        try:
+            return await run_blocking(
+                lambda: self.replies.lookup(address),
+                timeout=self._timeout,
+                name=f"mailtips-{self._guarded.key}",
+            )
+        except CallTimedOut:
+            return ReplyLookup(known=False, note="Automatic reply: the server did not answer.")
 
     async def aclose(self) -> None:
         self._closed = True

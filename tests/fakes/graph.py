@@ -88,6 +88,9 @@ class GraphMailbox:
     room: dict[str, object] | None = None  # capacity, building, floorNumber, floorLabel
     #: Teams presence: (availability, activity) as getPresencesByUserId reports it.
     presence: tuple[str, str] = ("Available", "Available")
+    #: The automatic reply (HTML, as Exchange keeps it; "" when off) and its schedule.
+    auto_reply: str = ""
+    auto_reply_window: tuple[datetime, datetime] | None = None
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
@@ -170,6 +173,7 @@ class FakeGraph(LoopbackHTTPSServer):
         self.presence_batches: list[int] = []
         self.batch_sizes: list[int] = []
         self.filter_values: list[int] = []
+        self.mail_tips_asked: list[list[str]] = []
 
     def start(self) -> FakeGraph:
         super().start()
@@ -301,6 +305,11 @@ class FakeGraph(LoopbackHTTPSServer):
             if not allowed(graph_presence.PRESENCE_PERMISSIONS):
                 return denied
             return graph_presence.presences(self, request)
+        if request.method == "POST" and path.casefold() == "/v1.0/me/getmailtips":
+            self.routes["mailTips"] += 1
+            if not allowed(graph_presence.MAIL_PERMISSIONS):
+                return denied
+            return graph_presence.mail_tips(self, request)
         if request.method == "POST" and path == "/v1.0/$batch":
             self.routes["batch"] += 1
             return graph_presence.batch(self, request, record)

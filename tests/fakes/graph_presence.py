@@ -5,6 +5,8 @@
   comes back as ``PresenceUnknown``. With :attr:`FakeGraph.presence_unauthorized` set, it
   answers **401 "Unauthorized"** to a token that works everywhere else, as the real service
   has been seen to.
+- ``POST /v1.0/me/getMailTips`` (delegated ``Mail.Read``): automatic replies, an empty
+  ``message`` when none is on, an ``error`` item for an address it cannot resolve.
 - ``POST /v1.0/$batch`` with at most 20 requests (400 beyond); each is routed as if sent on
   its own with the batch's ``Authorization``, and answered in ``responses`` with its ``id``,
   ``status``, ``headers`` and ``body``.
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from .httpsserver import Request, Response
@@ -100,3 +103,51 @@ def batch(graph: FakeGraph, request: Request, record: GraphRecord) -> Response:
             }
         )
     return graph._json({"responses": answers})
+
+
+MAIL_PERMISSIONS = ("Mail.Read", "Mail.ReadWrite")
+
+
+def mail_tips(graph: FakeGraph, request: Request) -> Response:
+    """``POST /v1.0/me/getMailTips``: automatic replies of the recipients asked for."""
+    from .graph import _error
+
+    try:
+        body = json.loads(request.body)
+        addresses = [str(a) for a in body["EmailAddresses"]]
+        options = str(body["MailTipsOptions"])
+    except (ValueError, KeyError, TypeError) as exc:
+        return _error(400, "RequestBodyRead", f"Invalid request body: {exc}")
+    with graph._lock:
+        graph.mail_tips_asked.append(addresses)
+    value: list[dict[str, object]] = []
+    for address in addresses:
+        box = graph.mailboxes.get(address.casefold())
+        item: dict[str, object] = {"emailAddress": {"name": "", "address": address}}
+        if box is None:
+            item["error"] = {
+                "code": "ErrorInvalidRecipients",
+                "message": "The recipient could not be resolved.",
+            }
+        elif "automaticReplies" in options:
+            reply: dict[str, object] = {"message": box.auto_reply}
+            if box.auto_reply:
+                reply["messageLanguage"] = {"locale": "en-US", "displayName": "English"}
+            if box.auto_reply_window is not None:
+                start, end = box.auto_reply_window
+                reply["scheduledStartTime"] = {
+                    "dateTime": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"),
+                    "timeZone": "UTC",
+                }
+                reply["scheduledEndTime"] = {
+                    "dateTime": end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"),
+                    "timeZone": "UTC",
+                }
+            item["automaticReplies"] = reply
+        value.append(item)
+    return graph._json(
+        {
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(mailTips)",
+            "value": value,
+        }
+    )

@@ -234,3 +234,62 @@ def test_the_refresh_service_adds_presence_after_the_statuses(world: World, tmp_
     assert state.health is FeedHealth.OK and state.snapshot is not None
     assert not state.presence and "Presence.Read.All" in state.presence_hint
     assert state.error is None  # a hint, never a failure of the calendar
+
+
+def test_automatic_replies_from_get_mail_tips(world: World, tmp_path):
+    from datetime import UTC, datetime
+
+    bob = world.graph.mailboxes["bob@contoso.com"]
+    bob.auto_reply = "<html><body><p>On holiday until Monday.</p><p>Ask Alice.</p></body></html>"
+    bob.auto_reply_window = (
+        datetime(2026, 11, 20, 17, tzinfo=UTC),
+        datetime(2026, 11, 30, 8, tzinfo=UTC),
+    )
+    provider = provider_in(world, tmp_path)
+    found = provider.auto_replies(["bob@contoso.com", "alice@contoso.com", "x@fabrikam.com"])
+    reply = found["bob@contoso.com"]
+    assert reply is not None
+    assert reply.message == "On holiday until Monday.\nAsk Alice."
+    assert reply.end == datetime(2026, 11, 30, 8, tzinfo=UTC)
+    assert found["alice@contoso.com"] is None  # none is on
+    assert "x@fabrikam.com" not in found  # Graph could not resolve it
+    assert world.graph.mail_tips_asked == [
+        ["bob@contoso.com", "alice@contoso.com", "x@fabrikam.com"]
+    ]
+    provider.close()
+
+
+def test_automatic_replies_without_mail_read_are_a_refusal(make_world, tmp_path):
+    from attendant.providers.graph.transport import ConsentMissing
+    from attendant.services.mailtips import AutoReplies
+
+    world = make_world(permissions=["Calendars.ReadBasic", "User.ReadBasic.All"])
+    provider = provider_in(world, tmp_path)
+    with pytest.raises(ConsentMissing, match=r"Mail\.Read"):
+        provider.auto_replies(["bob@contoso.com"])
+    now = [0.0]
+    replies = AutoReplies(GuardedProvider(provider, LockoutGuard(tmp_path)), clock=lambda: now[0])
+    lookup = replies.lookup("bob@contoso.com")
+    assert not lookup.known and "Mail.Read" in lookup.note
+    now[0] += 60
+    assert replies.lookup("alice@contoso.com").note == lookup.note  # believed for a while
+    assert world.graph.routes["mailTips"] == 2  # the direct call and the first lookup only
+    provider.close()
+
+
+def test_lookups_are_cached_and_spaced_out(world: World, tmp_path):
+    from attendant.services.mailtips import AutoReplies
+
+    world.graph.mailboxes["bob@contoso.com"].auto_reply = "Away."
+    provider = provider_in(world, tmp_path)
+    now = [0.0]
+    replies = AutoReplies(GuardedProvider(provider, LockoutGuard(tmp_path)), clock=lambda: now[0])
+    first = replies.lookup("bob@contoso.com")
+    assert first.reply is not None and first.reply.message == "Away."
+    assert replies.lookup("Bob@contoso.com") is first  # cached
+    soon = replies.lookup("alice@contoso.com")
+    assert not soon.known and "moment" in soon.note  # two seconds between requests
+    now[0] += 2
+    assert replies.lookup("alice@contoso.com").known
+    assert world.graph.routes["mailTips"] == 2
+    provider.close()

@@ -14,6 +14,8 @@ what is seen, as in Outlook):
   let the app read every calendar shared with the receptionist, which free/busy never needs.
 - ``Place.Read.All`` for room lists and rooms; it needs an administrator's consent.
 - ``User.ReadBasic.All`` for searching colleagues and showing display names.
+- ``Mail.Read`` for ``getMailTips``, the automatic reply of the person selected on the board
+  (Graph lists no smaller permission for it); without it the details pane shows no reply.
 - ``Presence.Read.All`` for Teams presence beside the calendar (no administrator needed);
   without it the board simply shows no presence, and Test Settings says so.
 
@@ -34,10 +36,10 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
 
-from attendant.domain import Availability, Mailbox, Presence, RoomList, Window
+from attendant.domain import AutoReply, Availability, Mailbox, Presence, RoomList, Window
 from attendant.providers.base import CheckStep, ProviderContext, StepResult
 from attendant.providers.errors import ProviderError, SettingsInvalid
-from attendant.providers.graph import directory, places, presence, schedule
+from attendant.providers.graph import directory, mailtips, places, presence, schedule
 from attendant.providers.graph.fanout import run_all
 from attendant.providers.graph.timezones import windows_name, zone_for
 from attendant.providers.graph.transport import (
@@ -53,13 +55,20 @@ from attendant.providers.tls import trust_context
 from attendant.providers.windows import checked_window
 
 CALENDAR_PERMISSION = "Calendars.ReadBasic"
-PERMISSIONS = (CALENDAR_PERMISSION, places.PERMISSION, directory.PERMISSION, presence.PERMISSION)
+PERMISSIONS = (
+    CALENDAR_PERMISSION,
+    places.PERMISSION,
+    directory.PERMISSION,
+    presence.PERMISSION,
+    mailtips.PERMISSION,
+)
 #: Permissions at least as strong as each one we ask for (an admin may have granted more).
 _SATISFIED_BY = {
     CALENDAR_PERMISSION: {"Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"},
     places.PERMISSION: {"Place.Read.All", "Place.ReadWrite.All"},
     directory.PERMISSION: {"User.ReadBasic.All", "User.Read.All", "Directory.Read.All"},
     presence.PERMISSION: {"Presence.Read.All", "Presence.ReadWrite.All"},
+    mailtips.PERMISSION: {"Mail.Read", "Mail.ReadWrite"},
 }
 
 
@@ -214,6 +223,10 @@ class GraphProvider:
     def presences(self, mailboxes: Sequence[Mailbox]) -> dict[str, Presence]:
         """Teams presence (see :mod:`attendant.providers.graph.presence`)."""
         return presence.presences(self._transport, mailboxes, self._user_ids)
+
+    def auto_replies(self, addresses: Sequence[str]) -> dict[str, AutoReply | None]:
+        """Automatic replies (see :mod:`attendant.providers.graph.mailtips`)."""
+        return mailtips.auto_replies(self._transport, addresses)
 
     def sign_in(self, *, device_code: bool = False, out: TextIO) -> str:
         """``attendant signin [--device-code]``: sign in and keep the token in the cache."""

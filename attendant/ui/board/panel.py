@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attendant.domain import Availability, MailboxKind, Status
+from attendant.domain import Availability, MailboxKind, Status, StatusView
 from attendant.ui.board.actions import RowActions
 from attendant.ui.board.columns import BoardColumns
+from attendant.ui.board.details import DetailsPane
 from attendant.ui.board.favourites import Favourites
 from attendant.ui.board.filtering import BoardFilter
-from attendant.ui.board.model import DOMAIN_ROLE, BoardModel, Column
+from attendant.ui.board.model import DOMAIN_ROLE, STATUS_ROLE, BoardModel, Column
 from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
 from attendant.ui.common.status_style import STATUS_COUNT_WORDS, STATUS_RANK
@@ -117,22 +118,6 @@ def _identity_line(availability: Availability) -> str:
     return ", ".join(parts)
 
 
-def _details_line(availability: Availability) -> str:
-    mailbox = availability.mailbox
-    parts = [mailbox.display_name]
-    if mailbox.kind is MailboxKind.ROOM:
-        if mailbox.capacity:
-            parts.append(f"{mailbox.capacity} seats")
-        if mailbox.location:
-            parts.append(mailbox.location)
-    elif mailbox.department:
-        parts.append(mailbox.department)
-    if mailbox.phone:
-        parts.append(f"☎ {mailbox.phone}")
-    parts.append(mailbox.address)
-    return "  ·  ".join(parts)
-
-
 class BoardPanel(QWidget):
     """Title and counts, the board, and a line with the selected row's particulars."""
 
@@ -157,10 +142,8 @@ class BoardPanel(QWidget):
         self.summary.setObjectName("boardSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self._summary_plain = ""
-        self.details = QLabel(self)
-        self.details.setObjectName("boardDetails")
-        self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pane = DetailsPane(board, self)
+        self.details = self.pane.line
         self.view = BoardView(self)
         self.view.setObjectName(f"{kind.value}Board")
         self.view.setAccessibleName(title)
@@ -186,7 +169,7 @@ class BoardPanel(QWidget):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.details)
+        layout.addWidget(self.pane)
 
         board.evaluated.connect(self.update_summary)
         board.modelReset.connect(self.update_summary)
@@ -277,8 +260,10 @@ class BoardPanel(QWidget):
         view.setSortingEnabled(True)
 
     def _update_details(self, *_: QModelIndex | QPersistentModelIndex) -> None:
-        availability = self.view.currentIndex().data(DOMAIN_ROLE)
+        index = self.view.currentIndex()
+        availability = index.data(DOMAIN_ROLE)
         if isinstance(availability, Availability):
-            self.details.setText(_details_line(availability))
+            view = index.data(STATUS_ROLE)
+            self.pane.show_row(availability, view if isinstance(view, StatusView) else None)
         else:
-            self.details.setText("")
+            self.pane.show_row(None, None)

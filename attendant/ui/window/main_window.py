@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
 
         self.state_arrived.connect(self.apply_state)
         stop_listening = self._stop_listening = once(feed.subscribe(self.state_arrived.emit))
+        for panel in (self.people, self.rooms):
+            panel.pane.set_source(getattr(feed, "auto_reply", None))
         self.destroyed.connect(lambda *_: stop_listening())  # even if never closed
         self.apply_state(feed.state)
 
@@ -141,6 +143,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(provider_title)  # Qt adds " — Attendant"
         self.provider_label.setText(provider_title)
         stop_listening = self._stop_listening = once(feed.subscribe(self.state_arrived.emit))
+        for panel in (self.people, self.rooms):
+            panel.pane.set_source(getattr(feed, "auto_reply", None))
         self.destroyed.connect(lambda *_: stop_listening())
         self.apply_state(feed.state)
 
