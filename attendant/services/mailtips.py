@@ -17,6 +17,7 @@ from loguru import logger
 from attendant.domain import AutoReply
 from attendant.providers.base import MailTipsSource
 from attendant.providers.errors import NotSupported, ProviderError
+from attendant.services.blocking import CallTimedOut, run_blocking
 from attendant.services.guarded import GuardedProvider
 
 MIN_INTERVAL_SECONDS = 2.0
@@ -55,6 +56,18 @@ class AutoReplies:
         if kept is not None and self._clock() - kept[0] < KEEP_SECONDS:
             return kept[1]
         return None
+
+    async def ask(self, address: str, timeout: float, *, closed: bool = False) -> ReplyLookup:
+        """:meth:`lookup` from the event loop, in a worker thread, within ``timeout``."""
+        kept = self.cached(address)
+        if kept is not None or not self.available or closed:
+            return kept or ReplyLookup(known=False)
+        try:
+            return await run_blocking(
+                lambda: self.lookup(address), timeout=timeout, name="mailtips"
+            )
+        except CallTimedOut:
+            return ReplyLookup(known=False, note="Automatic reply: the server did not answer.")
 
     def lookup(self, address: str) -> ReplyLookup:
         """The automatic reply of ``address`` (blocking; never raises)."""

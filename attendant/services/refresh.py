@@ -226,17 +226,7 @@ class RefreshService:
 
     async def auto_reply(self, address: str) -> ReplyLookup:
         """The automatic reply of ``address``, for the details pane (never in the loop)."""
-        kept = self.replies.cached(address)
-        if kept is not None or not self.replies.available or self._closed:
-            return kept or ReplyLookup(known=False)
-        try:
-            return await run_blocking(
-                lambda: self.replies.lookup(address),
-                timeout=self._timeout,
-                name=f"mailtips-{self._guarded.key}",
-            )
-        except CallTimedOut:
-            return ReplyLookup(known=False, note="Automatic reply: the server did not answer.")
+        return await self.replies.ask(address, self._timeout, closed=self._closed)
 
     async def aclose(self) -> None:
         self._closed = True
