@@ -9,6 +9,7 @@ are remembered so that nothing is sent in vain: Graph's ``Retry-After`` holds pr
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from loguru import logger
 from attendant.domain import Mailbox, MailboxKind, Presence
 from attendant.providers.base import PresenceSource
 from attendant.providers.errors import NotSupported, ProviderError
+from attendant.services.blocking import CallTimedOut, run_blocking
 from attendant.services.guarded import GuardedProvider
 
 #: How long a refusal (no consent) is believed before presence is asked again.
@@ -40,6 +42,38 @@ class PresencePoller:
         self._clock = clock
         self._resume_at: datetime | None = None
         self._refused: tuple[datetime, str] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(
+        self,
+        mailboxes: Sequence[Mailbox],
+        timeout: float,
+        deliver: Callable[[PresenceResult], None],
+    ) -> None:
+        """Fetch in a worker thread and ``deliver`` on the loop; one fetch out at a time."""
+        if not self.available or (self._task is not None and not self._task.done()):
+            return  # none, or the last one is still out: no pile-up behind a slow server
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(list(mailboxes), timeout, deliver), name="presence"
+        )
+
+    def cancel(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+
+    async def _run(
+        self, mailboxes: list[Mailbox], timeout: float, deliver: Callable[[PresenceResult], None]
+    ) -> None:
+        try:
+            result = await run_blocking(
+                lambda: self.fetch(mailboxes), timeout=timeout, name="presence"
+            )
+        except CallTimedOut:
+            logger.info("Teams presence did not come within {:.0f} s", timeout)
+            return
+        if result is not None:
+            deliver(result)
 
     @property
     def available(self) -> bool:

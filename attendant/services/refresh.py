@@ -27,7 +27,7 @@ from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import Identity
 from attendant.services.mailtips import AutoReplies, ReplyLookup
 from attendant.services.names import NameCache, NameLookups, with_names
-from attendant.services.presence import PresencePoller
+from attendant.services.presence import PresencePoller, PresenceResult
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.services.watch import watched_mailboxes
 
@@ -82,7 +82,6 @@ class RefreshService:
         self._closed = False
         self._presence = PresencePoller(self._guarded, clock)
         self.replies = AutoReplies(self._guarded)
-        self._presence_task: asyncio.Task[None] | None = None
 
     # -- public API --------------------------------------------------------------------
 
@@ -195,31 +194,13 @@ class RefreshService:
             presence_hint=self._state.presence_hint,
         )
         self._publish(state)
-        self._ask_presence(snapshot)
+        # Teams presence after the statuses are out, in a call of its own.
+        entries = [a.mailbox for a in snapshot.entries]
+        self._presence.start(entries, self._timeout, self._presence_arrived)
         return state
 
-    def _ask_presence(self, snapshot: Snapshot) -> None:
-        """Teams presence after the statuses are out, in a call of its own (never blocks them)."""
-        if not self._presence.available or self._closed:
-            return
-        if self._presence_task is not None and not self._presence_task.done():
-            return  # the last one is still out: no pile-up behind a slow server
-        mailboxes = [a.mailbox for a in snapshot.entries]
-        self._presence_task = asyncio.get_running_loop().create_task(
-            self._fetch_presence(mailboxes), name="presence"
-        )
-
-    async def _fetch_presence(self, mailboxes: list[Mailbox]) -> None:
-        try:
-            result = await run_blocking(
-                lambda: self._presence.fetch(mailboxes),
-                timeout=self._timeout,
-                name=f"presence-{self._guarded.key}",
-            )
-        except CallTimedOut:
-            logger.info("Teams presence did not come within {:.0f} s", self._timeout)
-            return
-        if result is not None and not self._closed:
+    def _presence_arrived(self, result: PresenceResult) -> None:
+        if not self._closed:
             self._publish(
                 replace(self._state, presence=result.presences, presence_hint=result.hint)
             )
@@ -232,9 +213,7 @@ class RefreshService:
         self._closed = True
         self._subscribers.clear()
         self._wakeup.set()  # a loop waiting for "Retry now" ends even if a cancel is lost
-        presence, self._presence_task = self._presence_task, None
-        if presence is not None:
-            presence.cancel()
+        self._presence.cancel()
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
