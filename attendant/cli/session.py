@@ -53,8 +53,22 @@ EntriesOnFailure = Callable[["Session", ProviderError], list[dict[str, Any]]]
 
 
 def dump_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """``data`` as JSON: one key a line, and each item of a list (an entry, a room list, a
+    step) on a line of its own. Written with the C encoder: ``indent`` would fall back to the
+    pure-Python one, a tenth of a second for a thousand entries."""
+    if not isinstance(data, dict):
+        json.dump(data, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    lines = []
+    for key, value in data.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            lines.append(f"  {name}: [\n    {items}\n  ]")
+        else:
+            lines.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    out.write("{\n" + ",\n".join(lines) + "\n}\n")
 
 
 def iso(value: datetime | None, zone: tzinfo | None) -> str | None:
