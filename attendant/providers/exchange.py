@@ -16,7 +16,7 @@ from datetime import tzinfo
 from exchangelib import BASIC, NTLM, Credentials, Version
 from exchangelib import version as ews_version
 
-from attendant.domain import Availability, Mailbox, RoomList, Window
+from attendant.domain import AutoReply, Availability, Mailbox, RoomList, Window
 from attendant.providers.base import CheckStep, ProviderContext, StepResult
 from attendant.providers.errors import NotSupported, ProviderError, SettingsInvalid, SignInRequired
 from attendant.providers.ews.client import EwsClient, require_https
@@ -145,6 +145,13 @@ class ExchangeProvider:
         if not addresses:
             return []
         return self._ready().resolve(addresses)
+
+    def auto_replies(self, addresses: Sequence[str]) -> dict[str, AutoReply | None]:
+        if self.build < ews_version.EXCHANGE_2010:
+            raise NotSupported(
+                f"{self.version_name} has no MailTips (GetMailTips needs Exchange 2010 or later)."
+            )
+        return self._ready().auto_replies(addresses, self.username)
 
     def search(self, query: str, limit: int = 20) -> list[Mailbox]:
         return self._ready().search(query, limit)

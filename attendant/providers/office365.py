@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from exchangelib import OAUTH2, Version
 from exchangelib import version as ews_version
 
-from attendant.domain import Availability, Mailbox, RoomList, Window
+from attendant.domain import AutoReply, Availability, Mailbox, RoomList, Window
 from attendant.providers.base import CheckStep, ProviderContext, StepResult
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews.client import EwsClient, require_https
@@ -155,6 +155,10 @@ class Office365Provider:
         if not addresses:
             return []
         return self._run(lambda c: c.resolve(addresses))
+
+    def auto_replies(self, addresses: Sequence[str]) -> dict[str, AutoReply | None]:
+        """Automatic replies (GetMailTips), sent as the signed-in account."""
+        return self._run(lambda c: c.auto_replies(addresses, self.signin.account()))
 
     def search(self, query: str, limit: int = 20) -> list[Mailbox]:
         return self._run(lambda c: c.search(query, limit))

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from . import ews_ops
+from . import ews_mailtips, ews_ops
 from .ews_auth import LOCKED_OUT_HTML, UNAUTHORIZED_HTML, AuthConfig, Authenticator
 from .ews_model import (
     LEGACY_2007,
@@ -389,6 +389,8 @@ class FakeEWS(LoopbackHTTPSServer):
             return ews_ops.get_rooms(payload, d)
         if op == "ResolveNames":
             return ews_ops.resolve_names(payload, d)
+        if op == "GetMailTips":
+            return ews_mailtips.get_mail_tips(payload, d)
         if op == "GetServerTimeZones":
             return ews_ops.get_server_time_zones(payload)
         self._note(self.unsupported_operations, op)

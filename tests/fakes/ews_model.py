@@ -51,7 +51,7 @@ REQUEST_VERSIONS = (
 )
 LEGACY_2007 = ("Exchange2007", "Exchange2007_SP1")
 #: Operations that a 2007 server's schema does not have.
-NOT_IN_2007 = ("GetRoomLists", "GetRooms", "GetServerTimeZones")
+NOT_IN_2007 = ("GetRoomLists", "GetRooms", "GetServerTimeZones", "GetMailTips")
 
 _ids = itertools.count(1)
 
@@ -108,6 +108,9 @@ class FakeMailbox:
     working_days: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
     working_start_minutes: int = 8 * 60
     working_end_minutes: int = 17 * 60
+    #: The automatic reply (HTML, as Exchange keeps it; "" when off) and its schedule.
+    auto_reply: str = ""
+    auto_reply_window: tuple[datetime, datetime] | None = None
 
     def __post_init__(self) -> None:
         if self.access not in ("details", "freebusy", "none"):

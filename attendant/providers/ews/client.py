@@ -20,8 +20,17 @@ from exchangelib.errors import ErrorNameResolutionNoResults
 from exchangelib.properties import RoomList as EwsRoomList
 from loguru import logger
 
-from attendant.domain import Availability, Mailbox, MailboxError, MailboxKind, RoomList, Window
+from attendant.domain import (
+    AutoReply,
+    Availability,
+    Mailbox,
+    MailboxError,
+    MailboxKind,
+    RoomList,
+    Window,
+)
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
+from attendant.providers.ews import mailtips
 from attendant.providers.ews.availability import batches, fetch_batch, ordered
 from attendant.providers.ews.errors import NoRetryPolicy, provider_error
 from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded
@@ -252,6 +261,12 @@ class EwsClient:
             if found.key == address.casefold():
                 return found
         return None
+
+    def auto_replies(
+        self, addresses: Sequence[str], sending_as: str | None
+    ) -> dict[str, AutoReply | None]:
+        """Automatic replies by folded address (GetMailTips, Exchange 2010 and later)."""
+        return self._call(lambda p: mailtips.auto_replies(p, addresses, sending_as))
 
     def search(self, query: str, limit: int = 20) -> list[Mailbox]:
         """People and rooms whose name or address starts with ``query`` (ResolveNames)."""
