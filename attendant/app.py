@@ -1,231 +1,32 @@
 """The composition root of the GUI: logging → QApplication → qasync loop → settings → window.
 
 Nothing imports this module; it builds every object once and hands each what it needs through
-its constructor. Expected problems at start-up (an invalid settings file, an unknown provider)
-open the console on the demo directory and say so; they never stop it.
+its constructor. Settings that cannot be used at start-up (a file that does not parse or
+validate, a ``--config`` file that does not exist, an unknown provider) never stop the console
+and never show made-up data: the board stays empty under a banner saying why, until the file
+is fixed on disk or the admin saves settings (see :mod:`attendant.ui.window.console`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loguru import logger
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, qVersion
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from attendant import __version__
 from attendant.log import configure_logging
-from attendant.paths import AppPaths, app_paths, ensure_dirs
-from attendant.providers.errors import ProviderError
-from attendant.providers.registry import ProviderRegistry
-from attendant.services.clock import local_now, local_zone
-from attendant.services.lockout import LockoutGuard
-from attendant.services.logtext import identity, signed_in_account, start_line
-from attendant.services.names import NameCache
-from attendant.services.refresh import RefreshService
-from attendant.services.setup import effective_watch, open_provider
-from attendant.settings import (
-    LoadResult,
-    Settings,
-    SettingsError,
-    default_settings,
-    load_settings,
-    save_settings,
-    set_password,
-)
+from attendant.paths import app_paths, ensure_dirs
 
 if TYPE_CHECKING:
-    from attendant.ui.settings.dialog import SettingsDialog, SettingsOutcome
     from attendant.ui.window.main_window import MainWindow
-
-
-@dataclass
-class StartupNotice:
-    """Something the receptionist or admin must read once the window is up."""
-
-    title: str
-    text: str
-
-
-def _settings(
-    paths: AppPaths, demo: bool
-) -> tuple[Settings, list[StartupNotice], LoadResult | None, SettingsError | None]:
-    notices: list[StartupNotice] = []
-    problem: SettingsError | None = None
-    try:
-        loaded: LoadResult | None = load_settings(
-            paths.config_file, site_path=paths.site_config_file
-        )
-    except SettingsError as error:
-        problem = error
-        logger.error("Settings invalid, showing the demo directory instead:\n{}", error)
-        notices.append(
-            StartupNotice(
-                "Settings invalid",
-                f"The settings file could not be used, so the console shows the demo "
-                f"directory. The file was left untouched.\n\n{error}",
-            )
-        )
-        loaded = None
-    settings = loaded.settings if loaded is not None else default_settings()
-    if loaded is not None:
-        for warning in loaded.warnings:
-            logger.warning("Settings: {}", warning)
-    if demo or loaded is None:
-        settings = replace(settings, calendar=replace(settings.calendar, provider="demo"))
-    return settings, notices, loaded, problem
-
-
-def build_service(
-    settings: Settings, registry: ProviderRegistry, paths: AppPaths
-) -> tuple[RefreshService, str, list[StartupNotice]]:
-    """The refresh service for the configured provider (the demo one if that fails)."""
-    notices: list[StartupNotice] = []
-    try:
-        provider = open_provider(
-            settings, registry, token_cache=paths.token_cache, state_dir=paths.state_dir
-        )
-        title = registry.get(settings.calendar.provider).title
-    except ProviderError as error:
-        logger.error("Cannot open the {} provider: {}", settings.calendar.provider, error)
-        notices.append(
-            StartupNotice("Calendar provider unavailable", f"{error.message}\n\n{error.hint}")
-        )
-        settings = replace(settings, calendar=replace(settings.calendar, provider="demo"))
-        provider = open_provider(
-            settings, registry, token_cache=paths.token_cache, state_dir=paths.state_dir
-        )
-        title = registry.get("demo").title
-    watch = effective_watch(provider, settings.watch_list())
-    service = RefreshService(
-        provider,
-        watch,
-        interval_seconds=settings.calendar.refresh_interval_seconds,
-        timeout_seconds=settings.network.timeout_seconds,
-        guard=LockoutGuard(paths.state_dir),
-        meeting_details=settings.privacy.details,
-        who=identity(settings),
-        names=NameCache(paths.state_dir),
-    )
-    return service, title, notices
-
-
-class SettingsFlow:
-    """File ▸ Calendar Integration Settings: open the dialog, save what it returns, switch.
-
-    The dialog edits a copy and never writes; this saves the file atomically (an invalid file
-    on disk is refused by ``save_settings``, and the dialog shows why), stores a new password
-    in the keyring, and swaps the board's feed for one built from the new settings, without a
-    restart.
-    """
-
-    def __init__(
-        self,
-        window: MainWindow,
-        registry: ProviderRegistry,
-        paths: AppPaths,
-        service: RefreshService,
-        loaded: LoadResult | None,
-        problem: SettingsError | None = None,
-    ) -> None:
-        self.window = window
-        self.registry = registry
-        self.paths = paths
-        self.service = service
-        self.loaded = loaded
-        self.problem = problem
-        self.dialog: SettingsDialog | None = None
-        self._switches: set[asyncio.Task[None]] = set()
-
-    def is_first_run(self) -> bool:
-        """No per-user settings file and no machine-wide one: nobody has configured this desk."""
-        return self.loaded is not None and not self.loaded.exists and not self.loaded.site_source
-
-    def open_dialog(self, *, first_run: bool = False) -> SettingsDialog:
-        from attendant.ui.settings.dialog import SettingsDialog
-
-        if self.dialog is not None:  # window-modal, so never buried under the window
-            self.dialog.activateWindow()
-            return self.dialog
-        loaded = self.loaded
-        problem = (
-            f"The settings file cannot be used and will not be overwritten until it is fixed "
-            f"or moved aside:\n{self.problem}"
-            if self.problem is not None
-            else None
-        )
-        dialog = SettingsDialog(
-            loaded.settings if loaded is not None else default_settings(),
-            self.registry,
-            locked=loaded.locked if loaded is not None else frozenset(),
-            managed_by=loaded.managed_by if loaded is not None else None,
-            site_file=loaded.site_source if loaded is not None else None,
-            problem=problem,
-            first_run=first_run,
-            token_cache=self.paths.token_cache,
-            state_dir=self.paths.state_dir,
-            apply=self.apply,
-            parent=self.window,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def apply(self, outcome: SettingsOutcome) -> None:
-        """Store the password, save the file, reload it, switch the board (on the loop)."""
-        paths = self.paths
-        username = outcome.settings.calendar.exchange.username
-        if outcome.password is not None and username:
-            set_password(username, outcome.password)
-        if self.loaded is None:  # the file was invalid at start: it may have been fixed since
-            with contextlib.suppress(SettingsError):
-                self.loaded = load_settings(paths.config_file, site_path=paths.site_config_file)
-        save_settings(outcome.settings, paths.config_file, locked_from=self.loaded)
-        self.loaded = load_settings(paths.config_file, site_path=paths.site_config_file)
-        self.problem = None
-        logger.info("Settings saved to {}; switching the board", paths.config_file)
-        task = asyncio.get_running_loop().create_task(self._switch(self.loaded.settings))
-        self._switches.add(task)
-        task.add_done_callback(self._switches.discard)
-
-    async def _switch(self, settings: Settings) -> None:
-        # Off the GUI thread: opening a provider reads the system's CA store (~0.1 s).
-        service, title, notices = await asyncio.to_thread(
-            build_service, settings, self.registry, self.paths
-        )
-        logger.info(
-            start_line(
-                settings,
-                self.paths.config_file,
-                what="console (new settings)",
-                qt_version=qVersion(),
-                account=signed_in_account(service.provider),
-            )
-        )
-        old, self.service = self.service, service
-        self.window.model.meeting_details = settings.privacy.details
-        self.window.model.restyle()
-        self.window.set_feed(service, title)
-        service.start()
-        await old.aclose()
-        for notice in notices:
-            QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(self.window, n.title, n.text))
-
-    async def aclose(self) -> None:
-        for task in list(self._switches):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self.service.aclose()
 
 
 NO_DISPLAY = "no display: set DISPLAY, or use the command line: attendant availability"
@@ -271,14 +72,14 @@ def run_gui(
 
     from attendant.ui.common.resources import apply_style
     from attendant.ui.window import state as window_state
+    from attendant.ui.window.console import build_console
     from attendant.ui.window.crash import CrashFunnel
     from attendant.ui.window.diagnostics import DiagnosticsActions, diagnostics_text
-    from attendant.ui.window.main_window import MainWindow
     from attendant.ui.window.single import SingleInstance, bring_forward
     from attendant.ui.window.wakeup import WakeWatch
 
     paths = app_paths(config)
-    ensure_dirs(paths)
+    ensure_dirs(paths, settings_folder=config is None)
     configure_logging(paths.log_file, level="DEBUG" if verbose else "INFO")
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -310,41 +111,18 @@ def run_gui(
     asyncio.set_event_loop(loop)
     funnel.install(loop)
 
-    settings, notices, loaded, problem = _settings(paths, demo)
-    registry = ProviderRegistry.discover()
-    service, title, more = build_service(settings, registry, paths)
-    notices += more
-    logger.info(
-        start_line(
-            settings,
-            paths.config_file,
-            qt_version=qVersion(),
-            account=signed_in_account(service.provider),
-        )
-    )
-    window = MainWindow(
-        service,
-        clock=local_now,
-        provider_title=title,
-        log_folder=paths.log_file.parent,
-        tz=local_zone(),
-        geometry_file=geometry_file,
-        board_file=paths.state_dir / "board.json",
+    window, flow = build_console(
+        paths, demo=demo, named=config is not None, geometry_file=geometry_file
     )
     shown.append(window)
-    window.model.meeting_details = settings.privacy.details
     help_actions = DiagnosticsActions(window, paths, window.help_menu, window.about_action)
     window.show()
-    flow = SettingsFlow(window, registry, paths, service, loaded, problem)
-    window.settings_requested.connect(flow.open_dialog)
     instance.raise_requested.connect(lambda: bring_forward(window))
     wake = WakeWatch(lambda reason: flow.service.wake(reason), parent=window)
     if quit_after is not None:
         _quit_after(window, quit_after)
     elif not demo and flow.is_first_run():
         QTimer.singleShot(0, lambda: flow.open_dialog(first_run=True))
-    for notice in notices:
-        QTimer.singleShot(0, lambda n=notice: QMessageBox.warning(window, n.title, n.text))
 
     # Qt must not end the loop by itself when the window closes: the coroutine below still
     # has to close the service, and qasync raises "Event loop stopped before Future

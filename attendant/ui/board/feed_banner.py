@@ -13,10 +13,15 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from attendant.services.idle_feed import SETTINGS_INVALID, SETTINGS_MISSING
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.ui.common.formatting import age_words, clock_time
 
+#: Feed errors that only fixed settings cure: the banner offers the settings dialog.
+SETTINGS_KINDS = frozenset({SETTINGS_INVALID, SETTINGS_MISSING})
+
 _KIND_WORDS: dict[str, str] = {
+    "settings_missing": "No settings file",
     "unreachable": "Server unreachable",
     "credentials_rejected": "Credentials rejected",
     "signin_required": "Sign-in required",
@@ -35,7 +40,8 @@ def kind_words(kind: str) -> str:
 
 def error_line(error: FeedError) -> str:
     """``Server unreachable: Connection refused — check the EWS URL`` for the status bar."""
-    text = f"{kind_words(error.kind)}: {error.message}"
+    message = " ".join(error.message.split())  # one line, whatever the message holds
+    text = f"{kind_words(error.kind)}: {message}"
     return f"{text} — {error.hint}" if error.hint else text
 
 
@@ -47,6 +53,8 @@ class BannerText:
     text: str
     hint: str = ""
     retry: bool = False
+    #: Offer "Open Settings…": the settings stop the board, not the server.
+    settings: bool = False
 
 
 def describe(state: RefreshState, now: datetime, tz: tzinfo | None) -> BannerText | None:
@@ -62,6 +70,9 @@ def describe(state: RefreshState, now: datetime, tz: tzinfo | None) -> BannerTex
     health = state.health
     if health is FeedHealth.OK:
         return None
+    if error is not None and error.kind in SETTINGS_KINDS and state.snapshot is None:
+        level = "warning" if error.kind == SETTINGS_MISSING else "error"
+        return BannerText(level, error.message, hint, settings=True)
     if health is FeedHealth.BLOCKED:
         text = f"Credentials rejected: {message or 'the server refused them'}."
         text += " Nothing is sent with them until they change or you press Retry now."
@@ -93,6 +104,7 @@ class FeedBanner(QFrame):
     """A calm, coloured strip with the feed's trouble, its hint and maybe "Retry now"."""
 
     retry_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +122,9 @@ class FeedBanner(QFrame):
         self._retry = QPushButton("&Retry now", self)
         self._retry.setObjectName("retryButton")
         self._retry.clicked.connect(self.retry_requested)
+        self._settings = QPushButton("Open &Settings…", self)
+        self._settings.setObjectName("settingsButton")
+        self._settings.clicked.connect(self.settings_requested)
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addWidget(self._text)
@@ -118,6 +133,7 @@ class FeedBanner(QFrame):
         row.setContentsMargins(12, 8, 12, 8)
         row.addLayout(texts, 1)
         row.addWidget(self._retry, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self._settings, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
 
     @property
@@ -136,6 +152,10 @@ class FeedBanner(QFrame):
     def retry_button(self) -> QPushButton:
         return self._retry
 
+    @property
+    def settings_button(self) -> QPushButton:
+        return self._settings
+
     def show_text(self, banner: BannerText | None) -> None:
         if banner is None:
             self.hide()
@@ -148,5 +168,6 @@ class FeedBanner(QFrame):
         self._hint.setText(banner.hint)
         self._hint.setVisible(bool(banner.hint))
         self._retry.setVisible(banner.retry)
+        self._settings.setVisible(banner.settings)
         self.setAccessibleDescription(f"{banner.text} {banner.hint}".strip())
         self.show()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from attendant.services.state import RefreshState
+from attendant.ui.board.feed_banner import SETTINGS_KINDS
 from attendant.ui.common.formatting import age_words, clock_time
 
 
@@ -29,6 +30,8 @@ def freshness_texts(state: RefreshState, now: datetime, tz: tzinfo | None) -> tu
 
 def empty_board_text(state: RefreshState, *, searching: bool) -> str:
     """What an empty board says, so that it never looks broken."""
+    if state.snapshot is None and state.error is not None and state.error.kind in SETTINGS_KINDS:
+        return "No statuses while the settings cannot be used: see the message above."
     if state.snapshot is None:
         return (
             "Asking the calendar server…"

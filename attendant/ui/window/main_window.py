@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
 
         self.banner = FeedBanner(self)
         self.banner.retry_requested.connect(self._retry_now)
+        self.banner.settings_requested.connect(self.settings_requested)
 
         self.people = BoardPanel(
             "People", self.model, MailboxKind.PERSON, nouns=("person", "people"), parent=self

@@ -22,10 +22,10 @@ from test_settings_dialog_support import (
     settled_workers_fixture,  # noqa: F401 - a fixture, by its name
 )
 
-from attendant.app import SettingsFlow, build_service
 from attendant.paths import app_paths, ensure_dirs
 from attendant.services.clock import local_now
 from attendant.settings import default_settings, load_settings
+from attendant.ui.window.console import SettingsFlow, build_service
 from attendant.ui.window.main_window import MainWindow
 from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
 
@@ -38,7 +38,7 @@ def console(qtbot, qasync_loop, tmp_path):
     paths = app_paths(tmp_path / "config" / "settings.toml")
     ensure_dirs(paths)
     loaded = load_settings(paths.config_file, site_path=paths.site_config_file)
-    service, title, _ = build_service(loaded.settings, registry(), paths)
+    service, title = build_service(loaded.settings, registry(), paths)
     window = MainWindow(service, clock=local_now, provider_title=title)
     qtbot.addWidget(window)
     window.show()
