@@ -76,7 +76,7 @@ def test_an_invalid_file_shows_no_statuses_under_a_banner_until_fixed_on_disk(
     assert "no statuses are shown" in banner.text
     assert banner.settings_button.isVisible() and not banner.retry_button.isVisible()
     assert "see the message above" in window.people.view.empty_text
-    assert window.windowTitle() == "Attendant — Settings invalid"
+    assert window.windowTitle() == "Settings invalid"
     shot(window, "settings-invalid")
 
     qtbot.mouseClick(banner.settings_button, Qt.MouseButton.LeftButton)
@@ -92,7 +92,7 @@ def test_an_invalid_file_shows_no_statuses_under_a_banner_until_fixed_on_disk(
     config.write_bytes(FIXED)
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
     assert not banner.isVisible()
-    assert window.windowTitle() == "Attendant — Demo directory"
+    assert window.windowTitle() == "Demo directory"
     assert config.read_bytes() == FIXED
 
 
