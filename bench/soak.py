@@ -306,7 +306,6 @@ class Soak:
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
-        from attendant.app import SettingsFlow, build_service
         from attendant.log import configure_logging
         from attendant.paths import AppPaths, ensure_dirs
         from attendant.providers.registry import ProviderRegistry
@@ -315,6 +314,7 @@ class Soak:
         from attendant.settings import load_settings, set_password
         from attendant.ui.settings.dialog import SettingsOutcome  # noqa: F401 - imported now
         from attendant.ui.window import state as window_state
+        from attendant.ui.window.console import SettingsFlow, build_service
         from attendant.ui.window.crash import CrashFunnel
         from attendant.ui.window.main_window import MainWindow
         from tests.fakes.keyring import MemoryKeyring
@@ -357,7 +357,7 @@ room_lists = ["{ROOM_LIST}"]
         self.app = QApplication.instance() or QApplication([])
         loaded = load_settings(self.paths.config_file)
         registry = ProviderRegistry.discover()
-        service, title, _ = build_service(compressed(loaded.settings), registry, self.paths)
+        service, title = build_service(compressed(loaded.settings), registry, self.paths)
         self.window = MainWindow(
             service,
             clock=local_now,
