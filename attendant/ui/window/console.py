@@ -209,9 +209,7 @@ class SettingsFlow:
 
     async def _switch(self, settings: Settings) -> None:
         # Off the GUI thread: opening a provider reads the system's CA store (~0.1 s).
-        service, title = await asyncio.to_thread(
-            build_service, settings, self.registry, self.paths
-        )
+        service, title = await asyncio.to_thread(build_service, settings, self.registry, self.paths)
         logger.info(
             start_line(
                 settings,
