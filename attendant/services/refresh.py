@@ -28,6 +28,7 @@ from attendant.services.logtext import Identity
 from attendant.services.mailtips import AutoReplies, ReplyLookup
 from attendant.services.names import NameCache, NameLookups, with_names
 from attendant.services.presence import PresencePoller, PresenceResult
+from attendant.services.roster import roster_snapshot
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.services.watch import watched_mailboxes
 
@@ -346,6 +347,17 @@ class RefreshService:
             last_attempt=now,
             next_refresh=next_refresh,
             resume_at=resume_at,
+            roster=None
+            if self._state.snapshot is not None
+            else roster_snapshot(
+                self._watch,
+                error.kind,
+                error.message,
+                expanded=self._mailboxes,
+                names=self._names,
+                window=self._window_for(now),
+                now=now,
+            ),
         )
         self._publish(state)
         return state

@@ -46,6 +46,15 @@ class RefreshState:
     presence: Mapping[str, Presence] = field(default_factory=dict)
     #: Why there is no presence, when that is worth a word (no consent, an error).
     presence_hint: str = ""
+    #: While there is no data at all (the server unreachable, failing or refusing the
+    #: credentials from the start): every watched mailbox, status unknown, with the reason, so
+    #: the board never stands empty. Not data: ``snapshot`` stays None and nothing is aged.
+    roster: Snapshot | None = None
+
+    @property
+    def shown(self) -> Snapshot | None:
+        """What the board lists: the data, or the roster while there is none."""
+        return self.snapshot if self.snapshot is not None else self.roster
 
     def age_seconds(self, now: datetime) -> float | None:
         """How old the shown data is, or ``None`` when there is none."""

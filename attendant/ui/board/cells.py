@@ -86,6 +86,16 @@ ERROR_WORDS = {
     "ErrorFreeBusyGenerationFailed": "The server could not read this calendar",
     "ErrorProxyRequestProcessingFailed": "The mailbox's server did not answer",
     "5009": "No such mailbox",
+    # While there is no data at all, every watched mailbox says why (the feed's error kind).
+    "unreachable": "Server unreachable",
+    "timeout": "Server not answering",
+    "bad_response": "Unexpected answer from the server",
+    "credentials_rejected": "Credentials rejected",
+    "credentials_blocked": "Credentials rejected",
+    "signin_required": "Sign-in needed",
+    "throttled": "Server busy: waiting",
+    "internal": "Internal error (see the log)",
+    "room_list_not_expanded": "Room list: its rooms are not known yet",
 }
 
 

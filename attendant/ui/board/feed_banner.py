@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from attendant.services.idle_feed import SETTINGS_INVALID, SETTINGS_MISSING
+from attendant.services.roster import ROOM_LIST_NOT_EXPANDED
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.ui.common.formatting import age_words, clock_time
 
@@ -61,7 +62,7 @@ def describe(state: RefreshState, now: datetime, tz: tzinfo | None) -> BannerTex
     """The banner for ``state`` at ``now``, or ``None`` when the board is up to date."""
     error = state.error
     message = error.message.rstrip(".") if error is not None else ""
-    hint = error.hint if error is not None else ""
+    hint = " ".join(part for part in (error.hint if error else "", _unlisted(state)) if part)
     shown = ""
     age = state.age_seconds(now)
     if state.snapshot is not None and age is not None:
@@ -98,6 +99,18 @@ def describe(state: RefreshState, now: datetime, tz: tzinfo | None) -> BannerTex
     if state.snapshot is None:
         return BannerText("warning", f"No data yet: {reason}{retry}", hint)
     return BannerText("warning", f"{shown}: {reason}{retry}", hint)
+
+
+def _unlisted(state: RefreshState) -> str:
+    """While the board lists the watch list without data: the room lists it cannot expand."""
+    roster = state.roster if state.snapshot is None else None
+    if roster is None:
+        return ""
+    count = sum(1 for a in roster.entries if a.error and a.error.code == ROOM_LIST_NOT_EXPANDED)
+    if not count:
+        return ""
+    lists = "1 room list" if count == 1 else f"{count} room lists"
+    return f"The rooms of {lists} are not known until the server answers."
 
 
 class FeedBanner(QFrame):

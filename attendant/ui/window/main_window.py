@@ -129,8 +129,8 @@ class MainWindow(QMainWindow):
 
     def apply_state(self, state: RefreshState) -> None:
         """Show a state of the feed: its snapshot on the boards, its health around them."""
-        if state.snapshot is not self.model.snapshot:
-            self._repaint_in_turns(lambda: self.model.set_snapshot(state.snapshot))
+        if state.shown is not self.model.snapshot:  # the data, or who is watched meanwhile
+            self._repaint_in_turns(lambda: self.model.set_snapshot(state.shown))
         self.model.set_presence(state.presence)
         self._state = state
         self._show_health()
