@@ -1,9 +1,8 @@
 """The refresh service: asks the provider at the configured interval and publishes the result.
 
-asyncio, no Qt: in the GUI it runs on the qasync loop, so subscribers are called on the GUI
-thread. Provider calls leave the loop through :func:`run_blocking` with a timeout. A failed
-refresh keeps the last data and marks it stale; a back-off is obeyed; rejected credentials
-stop the feed until they change or a person presses "Retry now".
+asyncio, no Qt (subscribers run on the loop's thread); provider calls leave the loop through
+:func:`run_blocking` with a timeout. A failed refresh keeps the last data, marked stale (with
+none yet, the watch list as unknown); back-offs are obeyed; rejected credentials stop the feed.
 """
 
 from __future__ import annotations
@@ -28,9 +27,8 @@ from attendant.services.logtext import Identity
 from attendant.services.mailtips import AutoReplies, ReplyLookup
 from attendant.services.names import NameCache, NameLookups, with_names
 from attendant.services.presence import PresencePoller, PresenceResult
-from attendant.services.roster import roster_snapshot
 from attendant.services.state import FeedError, FeedHealth, RefreshState
-from attendant.services.watch import watched_mailboxes
+from attendant.services.watch import roster_snapshot, watched_mailboxes
 
 Subscriber = Callable[[RefreshState], None]
 
@@ -347,20 +345,13 @@ class RefreshService:
             last_attempt=now,
             next_refresh=next_refresh,
             resume_at=resume_at,
-            roster=None
-            if self._state.snapshot is not None
-            else roster_snapshot(
-                self._watch,
-                error.kind,
-                error.message,
-                expanded=self._mailboxes,
-                names=self._names,
-                window=self._window_for(now),
-                now=now,
-            ),
+            roster=None if self._state.snapshot else self._roster(error, self._window_for(now)),
         )
         self._publish(state)
         return state
+
+    def _roster(self, error: FeedError, window: Window) -> Snapshot:
+        return roster_snapshot(self._watch, error, self._mailboxes, self._names, window)
 
     def _publish(self, state: RefreshState) -> None:
         self._state = state

@@ -8,11 +8,7 @@ stands in for them, and says so.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
-
-from attendant.domain import Availability, Mailbox, MailboxKind, Snapshot, WatchList, Window
-from attendant.services.names import NameCache
+from attendant.domain import Availability, Mailbox, MailboxKind, WatchList
 
 #: The error code of a room list that stands in for its rooms.
 ROOM_LIST_NOT_EXPANDED = "room_list_not_expanded"
@@ -39,30 +35,6 @@ def offline_roster(
         for a in watch.room_lists
     ]
     return _unique(entries)
-
-
-def roster_snapshot(
-    watch: WatchList,
-    code: str,
-    reason: str,
-    *,
-    expanded: list[Mailbox] | None,
-    names: NameCache | None,
-    window: Window,
-    now: datetime,
-) -> Snapshot:
-    """The board while there is no data: every watched mailbox, unknown, with ``reason``.
-
-    ``expanded``: the mailboxes an earlier attempt got (room lists expanded), if any. Names
-    come from the watch list and the name cache.
-    """
-    if expanded is not None:
-        entries = [Availability.failed(m, code, reason) for m in expanded]
-    else:
-        entries = offline_roster(watch, code, reason)
-    if names is not None:
-        entries = [replace(a, mailbox=names.apply(a.mailbox)) for a in entries]
-    return Snapshot(window=window, fetched_at=now, entries=tuple(entries))
 
 
 def _unique(entries: list[Availability]) -> list[Availability]:

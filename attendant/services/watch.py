@@ -11,13 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from loguru import logger
 
-from attendant.domain import Mailbox, MailboxError, MailboxKind, RoomList, WatchList
+from attendant.domain import (
+    Availability,
+    Mailbox,
+    MailboxError,
+    MailboxKind,
+    RoomList,
+    Snapshot,
+    WatchList,
+    Window,
+)
 from attendant.providers.base import FreeBusyProvider, RoomCatalog
 from attendant.providers.errors import NotSupported
 from attendant.services.names import NameCache, with_names
+from attendant.services.roster import offline_roster
+from attendant.services.state import FeedError
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +157,26 @@ def room_list_note(room_list: RoomList) -> str:
         return "no rooms"
     message = room_list.error.message.rstrip(".")
     return f"no rooms (server says {room_list.error.code}: {message})"
+
+
+def roster_snapshot(
+    watch: WatchList,
+    error: FeedError,
+    expanded: list[Mailbox] | None,
+    names: NameCache | None,
+    window: Window,
+) -> Snapshot:
+    """The board while there is no data: every watched mailbox, unknown, with the reason.
+
+    ``expanded``: the mailboxes an earlier attempt got (room lists expanded), if any; else
+    the watch list, each room list standing in for its rooms. Names come from the watch list
+    and the name cache. Not data: the refresh service publishes it as ``roster``.
+    """
+    code, reason = error.kind, error.message
+    if expanded is not None:
+        entries = [Availability.failed(m, code, reason) for m in expanded]
+    else:
+        entries = offline_roster(watch, code, reason)
+    if names is not None:
+        entries = [replace(a, mailbox=names.apply(a.mailbox)) for a in entries]
+    return Snapshot(window=window, fetched_at=datetime.now(UTC), entries=tuple(entries))
