@@ -33,7 +33,16 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from attendant import __version__
 from attendant.log import install_excepthook, redact
@@ -71,14 +80,24 @@ class CrashDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._diagnostics = diagnostics
         self.more = 0
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         self.text = QLabel(
-            f"Something went wrong inside Attendant:\n\n{summary}\n\n"
-            f"The console keeps running. The details are in\n{log_file}\n"
-            "Please send that file to support."
+            f"Something went wrong inside Attendant:\n{summary}\n\n"
+            f"The console keeps running. The details are in the log file:\n{log_file}\n\n"
+            "Please send that file to support, or press Copy diagnostics and paste."
         )
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setWordWrap(True)
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(size)
+        )
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        row = QHBoxLayout()
+        row.addWidget(icon)
+        row.addWidget(self.text, 1)
         self.count = QLabel("")
         self.count.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -86,7 +105,7 @@ class CrashDialog(QDialog):
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_diagnostics)
         buttons.rejected.connect(self.close)
-        layout.addWidget(self.text)
+        layout.addLayout(row)
         layout.addWidget(self.count)
         layout.addWidget(buttons)
 
