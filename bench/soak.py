@@ -188,6 +188,7 @@ def resources() -> dict[str, float]:
 class Phase:
     name: str
     worst_stall_ms: float = 0.0
+    p99_stall_ms: float = 0.0
     recovery_s: float | None = None
     recovery_bound_s: float | None = None
     failed_refreshes: int = 0
@@ -244,6 +245,7 @@ class LagProbe:
         from PySide6.QtCore import Qt, QTimer
 
         self.worst = 0.0
+        self.lates: list[float] = []
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -253,12 +255,17 @@ class LagProbe:
 
     def _beat(self) -> None:
         now = time.perf_counter()
-        self.worst = max(self.worst, now - self._last - self.PERIOD)
+        late = now - self._last - self.PERIOD
+        self.worst = max(self.worst, late)
+        self.lates.append(late)
         self._last = now
 
-    def take(self) -> float:
+    def take(self) -> tuple[float, float]:
+        """The worst lateness since the last call, and the 99th percentile."""
+        lates, self.lates = sorted(self.lates), []
         worst, self.worst = self.worst, 0.0
-        return worst
+        p99 = lates[int(len(lates) * 0.99)] if lates else 0.0
+        return worst, p99
 
     def stop(self) -> None:
         self._timer.stop()
@@ -480,7 +487,8 @@ room_lists = ["{ROOM_LIST}"]
         self.phase = Phase(name)
         self.probe.take()
         await body()
-        self.phase.worst_stall_ms = self.probe.take() * 1000
+        worst, p99 = self.probe.take()
+        self.phase.worst_stall_ms, self.phase.p99_stall_ms = worst * 1000, p99 * 1000
         self.figures.phases.append(self.phase)
         print(format_phase(self.phase), flush=True)
 
@@ -645,7 +653,8 @@ def format_phase(phase: Phase) -> str:
     )
     notes = f"  {'; '.join(phase.notes)}" if phase.notes else ""
     return (
-        f"  {phase.name:<20} stall {phase.worst_stall_ms:6.1f} ms  recovery {recovery:<20} "
+        f"  {phase.name:<20} stall {phase.worst_stall_ms:6.1f} ms (p99 "
+        f"{phase.p99_stall_ms:4.1f})  recovery {recovery:<20} "
         f"failed refreshes {phase.failed_refreshes}{notes}"
     )
 
@@ -655,8 +664,11 @@ def report(figures: Figures) -> str:
     stalls = [p.worst_stall_ms for p in figures.phases]
     lines.append(
         f"worst GUI stall: {figures.worst_stall_ms:.1f} ms (bound 16 ms; median phase "
-        f"{statistics.median(stalls) if stalls else 0:.1f} ms)"
+        f"{statistics.median(stalls) if stalls else 0:.1f} ms; worst phase p99 "
+        f"{max((p.p99_stall_ms for p in figures.phases), default=0):.1f} ms)"
     )
+    over = sum(p.worst_stall_ms > 16 for p in figures.phases)
+    lines.append(f"phases with a stall over 16 ms: {over} of {len(figures.phases)}")
     if figures.samples:
         start = figures.samples[0]
         lines.append("at start: " + ", ".join(f"{k} {v:.1f}" for k, v in start.items()))
