@@ -1,8 +1,8 @@
 """Which columns a board shows, in which order, and the header menu that changes it.
 
 Presence sits beside the status; the contact columns (phone, mobile, department, job title)
-sit before the day's timeline. A contact column the user has not chosen is shown when some
-row has something to put in it (phone) and hidden otherwise, so an empty
+sit before the day's timeline. A contact column is shown once the user asks for it in the
+header's menu (Department also when grouping by department), so an empty
 column never takes the timeline's room. What the user chooses in the header's menu is kept
 in :class:`BoardMemory`.
 """
@@ -37,10 +37,11 @@ WIDTHS = {
     Column.DEPARTMENT: 110,
     Column.JOB_TITLE: 130,
 }
-#: Contact columns shown by default when some row has data for them (the board is narrow
-#: on a laptop at 150 %: the others are a right click away, and Department comes with
-#: grouping by department).
-SHOWN_WHEN_FILLED = (Column.PHONE,)
+#: Contact columns shown by default when some row has data for them. None: at 150 % even a
+#: full-HD screen has no room for a phone column without pushing the day's timeline off
+#: the board (seen in screenshots), and the details pane shows the phone anyway; they are a
+#: right click away, and Department comes with grouping by department.
+SHOWN_WHEN_FILLED: tuple[Column, ...] = ()
 
 
 def key_of(column: Column) -> str:

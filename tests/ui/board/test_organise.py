@@ -107,7 +107,7 @@ def test_contact_columns_show_what_is_known_and_the_header_menu_hides_them(
 ) -> None:
     win = open_window(qtbot, clock, board_file, feed)
     view = win.people.view
-    assert not view.isColumnHidden(Column.PHONE)  # Zoe has a phone
+    assert view.isColumnHidden(Column.PHONE)  # the timeline keeps its room until asked
     assert view.isColumnHidden(Column.DEPARTMENT)  # shown when asked for, or grouped by it
     assert view.isColumnHidden(Column.JOB_TITLE)
     assert view.isColumnHidden(Column.PRESENCE)  # no presence from this feed
@@ -122,15 +122,22 @@ def test_contact_columns_show_what_is_known_and_the_header_menu_hides_them(
     assert menu is not None
     phone = next(a for a in menu.actions() if a.objectName() == "column_phone")
     job = next(a for a in menu.actions() if a.objectName() == "column_job_title")
-    phone.setChecked(False)
+    phone.setChecked(True)
     job.setChecked(True)
     menu.close()
-    assert view.isColumnHidden(Column.PHONE) and not view.isColumnHidden(Column.JOB_TITLE)
+    assert not view.isColumnHidden(Column.PHONE) and not view.isColumnHidden(Column.JOB_TITLE)
     assert win.people.proxy.index(row, Column.JOB_TITLE).data() == "Account manager"
     win.close()
     again = open_window(qtbot, clock, board_file, feed)
-    assert again.people.view.isColumnHidden(Column.PHONE)
+    assert not again.people.view.isColumnHidden(Column.PHONE)
     assert not again.people.view.isColumnHidden(Column.JOB_TITLE)
+    header = again.people.view.horizontalHeader()
+    header.customContextMenuRequested.emit(header.rect().center())
+    menu = again.people.columns.menu
+    assert menu is not None
+    next(a for a in menu.actions() if a.objectName() == "column_phone").setChecked(False)
+    menu.close()
+    assert again.people.view.isColumnHidden(Column.PHONE)
 
 
 def test_group_by_department(qtbot, clock: FakeClock, feed: FakeFeed, board_file: Path) -> None:
