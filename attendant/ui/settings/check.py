@@ -254,6 +254,13 @@ class CheckPanel(QFrame):
             name="check",
         )
 
+    def reset(self) -> None:
+        """Forget the results shown (the settings they were for changed); stop a run."""
+        self.cancel()
+        self._clear()
+        self.status.setText("")
+        self.retry_button.hide()
+
     def cancel(self) -> None:
         """Stop after the step under way."""
         if self.running:

@@ -24,8 +24,8 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -37,19 +37,20 @@ from PySide6.QtWidgets import (
 
 from attendant.providers.registry import ProviderRegistry
 from attendant.settings import SCHEMA, SecretStoreUnavailable, Settings, SettingsError
+from attendant.ui.settings.calendar_tab import build_calendar_tab, fit_to_screen, show_page
 from attendant.ui.settings.check import CheckPanel
 from attendant.ui.settings.fields import (
     EditSession,
+    FieldEditor,
     FileField,
     add_field,
     form_layout,
     make_field,
 )
 from attendant.ui.settings.load_estimate import estimate_load
-from attendant.ui.settings.pages import ProviderPage, build_page
+from attendant.ui.settings.pages import ProviderPage
 from attendant.ui.settings.pages.base import group, note
 from attendant.ui.settings.privacy import privacy_group
-from attendant.ui.settings.provider_field import ProviderField
 from attendant.ui.settings.style import DIALOG_STYLE
 from attendant.ui.settings.watch import WatchPage
 from attendant.ui.settings.worker import ProviderAccess
@@ -74,6 +75,15 @@ Apply = Callable[[SettingsOutcome], None]
 
 class SettingsDialog(QDialog):
     """The admin's dialog; see the module's docstring."""
+
+    # Built by :func:`build_calendar_tab`.
+    provider: FieldEditor
+    pages: dict[str, ProviderPage]
+    stack: QStackedWidget
+    empty_page: QWidget
+    calendar_scroll: QScrollArea
+    interval: FieldEditor
+    load_label: QLabel
 
     def __init__(
         self,
@@ -104,6 +114,7 @@ class SettingsDialog(QDialog):
         self.session = EditSession(
             settings, locked=locked, lock_note=_lock_note(managed_by, site_file), parent=self
         )
+        self.session.provider_sections = {i.name: i.settings_section for i in registry.infos()}
         self.banner = note("", self, name="dialogBanner")
         self.banner.hide()
         intro = (
@@ -125,7 +136,7 @@ class SettingsDialog(QDialog):
             self.show_banner(" ".join(intro))
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._calendar_tab(), "&Calendar")
+        self.tabs.addTab(build_calendar_tab(self), "&Calendar")
         self.watch_page = WatchPage(
             self.session, self.access, self._typed_password, choose_csv=choose_csv, parent=self
         )
@@ -176,50 +187,9 @@ class SettingsDialog(QDialog):
         self._show_provider()
         self._update_load()
         self._update_buttons()
-        self.resize(940, 760)
+        fit_to_screen(self)
 
     # -- construction --------------------------------------------------------------------
-
-    def _calendar_tab(self) -> QWidget:
-        tab = QWidget(self)
-        form = form_layout()
-        self.provider = add_field(form, ProviderField(self.registry.infos(), self.session, tab))
-        self.pages: dict[str, ProviderPage] = {}
-        self.stack = QStackedWidget(tab)
-        for info in self.registry.infos():
-            page = build_page(info, self.session, self.access, self.stack)
-            self.pages[info.name] = page
-            self.stack.addWidget(page)
-        self.empty_page = QWidget(self.stack)
-        self.stack.addWidget(self.empty_page)
-        scroll = QScrollArea(tab)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.stack)
-        scroll.viewport().setAutoFillBackground(False)
-        self.stack.setAutoFillBackground(False)
-
-        refresh, refresh_layout = group("Data refresh", tab)
-        refresh_form = form_layout()
-        refresh_layout.addLayout(refresh_form)
-        self.interval = add_field(
-            refresh_form,
-            make_field(
-                "calendar.refresh_interval_seconds",
-                self.session,
-                where="Calendar",
-                title="Data refresh interval",
-            ),
-        )
-        self.load_label = note("", tab)
-        self.load_label.setObjectName("loadEstimate")
-        refresh_layout.addWidget(self.load_label)
-
-        layout = QVBoxLayout(tab)
-        layout.addLayout(form)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(refresh)
-        return tab
 
     def _advanced_tab(self, choose_file: Callable[[QWidget, str], str | None] | None) -> QWidget:
         tab = QWidget(self)
@@ -258,6 +228,9 @@ class SettingsDialog(QDialog):
     def _on_changed(self, key: str) -> None:
         if key == "calendar.provider":
             self._show_provider()
+            # The results were for the provider chosen before: they would only mislead.
+            self.check_panel.reset()
+            self.check_panel.hide()
         if key == "calendar.provider" or key.startswith("watch.") or "interval" in key:
             self._update_load()
         self._update_buttons()
@@ -267,7 +240,7 @@ class SettingsDialog(QDialog):
 
     def _show_provider(self) -> None:
         page = self.current_page()
-        self.stack.setCurrentWidget(page if page is not None else self.empty_page)
+        show_page(self.stack, page if page is not None else self.empty_page, self.calendar_scroll)
         advanced = page.advanced if page is not None else None
         self.advanced_stack.setCurrentWidget(advanced or self._advanced_empty)
         if page is not None:
@@ -330,7 +303,8 @@ class SettingsDialog(QDialog):
         if self.check_panel.isHidden():
             self.check_panel.show()
             total = sum(self.splitter.sizes())
-            self.splitter.setSizes([total * 11 // 20, total * 9 // 20])
+            results = max(170, total * 7 // 20)  # the form keeps most of the height
+            self.splitter.setSizes([total - results, results])
         self.check_panel.start(self.session.settings, self._typed_password(), self.test_settings)
         self.test_button.setEnabled(False)
 

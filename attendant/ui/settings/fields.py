@@ -56,6 +56,7 @@ class EditSession(QObject):
         self.lock_note = lock_note
         self._editors: list[FieldEditor] = []
         self._errors: dict[FieldEditor, str] = {}
+        self.provider_sections: dict[str, str | None] = {}  # name -> settings section
 
     @property
     def settings(self) -> Settings:
@@ -100,8 +101,11 @@ class EditSession(QObject):
         self.errors_changed.emit()
 
     def errors(self) -> list[tuple[FieldEditor, str]]:
-        """Editors showing an error, with it, in the order they were built."""
-        return [(e, self._errors[e]) for e in self._editors if e in self._errors]
+        """Editors showing an error (of the providers' sections, only the chosen one's)."""
+        name = str(self._settings.get("calendar.provider"))
+        chosen = f"{self.provider_sections.get(name) or f'calendar.{name}'}."
+        own = [e for e in self._editors if e.key.count(".") < 2 or e.key.startswith(chosen)]
+        return [(e, self._errors[e]) for e in own if e in self._errors]
 
 
 class FieldEditor(QWidget):

@@ -88,12 +88,26 @@ def test_guids_are_checked_while_typing(qtbot) -> None:
     assert dialog.session.settings.calendar.office365.client_id == GUID
 
 
-def test_an_error_on_a_page_not_shown_still_blocks_ok_and_is_named(qtbot) -> None:
-    dialog = open_dialog(qtbot, settings_with(calendar__provider="graph"))
-    retype(qtbot, dialog.pages["graph"].tenant_id.input, "not a tenant")
-    choose(qtbot, dialog.provider.input, "Demo")
+def test_only_the_chosen_provider_is_validated_and_the_others_values_are_kept(qtbot) -> None:
+    dialog = open_dialog(
+        qtbot, settings_with(calendar__provider="office365", calendar__office365__tenant_id=GUID)
+    )
+    tenant = dialog.pages["office365"].tenant_id
+    tenant.input.setFocus()
+    qtbot.keyClick(tenant.input, Qt.Key.Key_End)
+    qtbot.keyClicks(tenant.input, " typo")  # half-typed: the copy keeps the valid GUID
     assert not dialog.ok_button.isEnabled()
-    assert "Microsoft 365 (Microsoft Graph) ▸ Directory (tenant) ID" in dialog.problems.text()
+    assert "Office 365 (EWS) ▸ Directory (tenant) ID" in dialog.problems.text()
+
+    choose(qtbot, dialog.provider.input, "Microsoft 365")
+    assert dialog.ok_button.isEnabled()  # Graph is chosen: Office 365's half-typed field waits
+    assert not dialog.problems.isVisible()
+    assert dialog.session.settings.calendar.office365.tenant_id == GUID  # the valid value kept
+
+    choose(qtbot, dialog.provider.input, "Office 365")
+    assert tenant.input.text() == f"{GUID} typo"  # what was typed is still there, with its error
+    assert not dialog.ok_button.isEnabled()
+    assert "Office 365 (EWS) ▸ Directory (tenant) ID" in dialog.problems.text()
 
 
 def test_both_grants_on_office_365_show_the_warning(qtbot) -> None:

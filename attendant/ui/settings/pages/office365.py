@@ -8,7 +8,7 @@ page says so and the provider signs in with OAuth 2.0 only.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from attendant.providers.base import ProviderInfo
 from attendant.ui.settings.fields import (
@@ -63,12 +63,64 @@ def app_registration_fields(
             placeholder="00000000-0000-0000-0000-000000000000",
         ),
     )
+    box_layout.addWidget(OtherPageIds(session, section, box))
     page.layout_.addWidget(box)
     box, box_layout = group("Sign-in", page)
     signin = SignInPanel(page.access, session, keys=sign_in_keys, parent=box)
     box_layout.addWidget(signin)
     page.layout_.addWidget(box)
     return tenant_id, client_id, signin
+
+
+#: The sections that share an app registration's tenant and client IDs, and their titles.
+_SHARED_IDS = {"calendar.office365": "Office 365 (EWS)", "calendar.graph": "Microsoft 365 (Graph)"}
+
+
+class OtherPageIds(QWidget):
+    """Offers the tenant and client IDs typed on the other Microsoft 365 page, so that moving
+    from Office 365 (EWS) to Graph, or back, does not mean typing them again."""
+
+    def __init__(self, session: EditSession, section: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.section = section
+        self.other = next(s for s in _SHARED_IDS if s != section)
+        self.text = note("", self)
+        self.button = QPushButton(f"Use the IDs from {_SHARED_IDS[self.other]}", self)
+        self.button.clicked.connect(self.take)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.button)
+        session.changed.connect(lambda key: self.update_offer() if "_id" in key else None)
+        self.update_offer()
+
+    def _ids(self, section: str) -> tuple[str, str]:
+        return (
+            str(self.session.get(f"{section}.tenant_id") or ""),
+            str(self.session.get(f"{section}.client_id") or ""),
+        )
+
+    def update_offer(self) -> None:
+        theirs, ours = self._ids(self.other), self._ids(self.section)
+        offered = (
+            any(theirs)
+            and theirs != ours
+            and not self.session.is_locked(f"{self.section}.tenant_id")
+        )
+        if offered:
+            self.text.setText(
+                f"{_SHARED_IDS[self.other]} has tenant {theirs[0] or '(none)'} and "
+                f"application {theirs[1] or '(none)'}."
+            )
+        self.setVisible(bool(offered))
+
+    def take(self) -> None:
+        tenant, client = self._ids(self.other)
+        for key, value in (("tenant_id", tenant), ("client_id", client)):
+            if value:
+                self.session.set(f"{self.section}.{key}", value)
+        self.update_offer()
 
 
 class Office365Page(ProviderPage):
