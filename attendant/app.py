@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from attendant import __version__
 from attendant.log import configure_logging
 from attendant.paths import app_paths, ensure_dirs
+from attendant.settings import default_settings
 
 if TYPE_CHECKING:
     from attendant.ui.window.main_window import MainWindow
@@ -72,9 +73,10 @@ def run_gui(
 
     from attendant.ui.common.resources import apply_style
     from attendant.ui.window import state as window_state
+    from attendant.ui.window.admin_menus import AdminMenus
     from attendant.ui.window.console import build_console
     from attendant.ui.window.crash import CrashFunnel
-    from attendant.ui.window.diagnostics import DiagnosticsActions, diagnostics_text
+    from attendant.ui.window.diagnostics import diagnostics_text
     from attendant.ui.window.single import SingleInstance, bring_forward
     from attendant.ui.window.wakeup import WakeWatch
 
@@ -115,7 +117,12 @@ def run_gui(
         paths, demo=demo, named=config is not None, geometry_file=geometry_file
     )
     shown.append(window)
-    help_actions = DiagnosticsActions(window, paths, window.help_menu, window.about_action)
+    menus = AdminMenus(
+        window,
+        paths,
+        current=lambda: flow.loaded.settings if flow.loaded is not None else default_settings(),
+        review=lambda settings: flow.open_dialog(initial=settings),
+    )
     window.show()
     instance.raise_requested.connect(lambda: bring_forward(window))
     wake = WakeWatch(lambda reason: flow.service.wake(reason), parent=window)
@@ -146,7 +153,7 @@ def run_gui(
 
     with loop:
         loop.run_until_complete(run_until_quit())
-    del help_actions
+    del menus
     wake.stop()
     instance.release()
     reason = reasons[0] if reasons else "the event loop ended"

@@ -137,7 +137,9 @@ class SettingsFlow:
         """No per-user settings file and no machine-wide one: nobody has configured this desk."""
         return self.loaded is not None and not self.loaded.exists and not self.loaded.site_source
 
-    def open_dialog(self, *, first_run: bool = False) -> SettingsDialog:
+    def open_dialog(
+        self, *, first_run: bool = False, initial: Settings | None = None
+    ) -> SettingsDialog:
         from attendant.ui.settings.dialog import SettingsDialog
 
         if self.dialog is not None:  # window-modal, so never buried under the window
@@ -151,7 +153,7 @@ class SettingsFlow:
             else None
         )
         dialog = SettingsDialog(
-            loaded.settings if loaded is not None else default_settings(),
+            initial or (loaded.settings if loaded is not None else default_settings()),
             self.registry,
             locked=loaded.locked if loaded is not None else frozenset(),
             managed_by=loaded.managed_by if loaded is not None else None,

@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.quit_action = make_action(self, "&Quit", QKeySequence("Ctrl+Q"), self.close)
         file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
 
         view_menu = menu.addMenu("&View")
         self.find_action = make_action(self, "&Search", QKeySequence("Ctrl+F"), self.focus_search)
