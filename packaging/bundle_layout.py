@@ -67,7 +67,6 @@ EXCLUDED_MODULES = (
     "PyQt5",
     "PyQt6",
     "PySide2",
-    "PySide6.QtNetwork",
     "PySide6.QtQml",
     "PySide6.QtQuick",
     "PySide6.QtQuickWidgets",

@@ -398,3 +398,14 @@ def test_packaging_scripts_pass_ruff():
             [_ruff(), *command, "packaging"], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_qt_module_the_console_imports_is_left_out_of_the_bundle():
+    """A Qt module left out of the bundle makes the packaged console fail at start."""
+    used = {
+        match
+        for path in (ROOT / "attendant").rglob("*.py")
+        for match in re.findall(r"from (PySide6\.Qt\w+) import", path.read_text(encoding="utf-8"))
+    }
+    assert "PySide6.QtNetwork" in used  # the single-instance socket and network information
+    assert not used & set(layout.EXCLUDED_MODULES)
