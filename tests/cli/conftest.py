@@ -41,6 +41,25 @@ def run_cli(home: Path) -> RunCli:
 
 
 @pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """``cli(*argv)`` → (exit code, stdout, stderr): ``attendant`` run in this process, the desk
+    in Rome and the right password, its log closed afterwards."""
+    from attendant.cli import main
+    from attendant.log import shutdown_logging
+
+    monkeypatch.setenv("ATTENDANT_PASSWORD", DEFAULT_PASSWORD)
+    monkeypatch.setenv("TZ", "Europe/Rome")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    yield run
+    shutdown_logging()
+
+
+@pytest.fixture
 def ews(make_ews):
     server = make_ews()
     seed_contoso(server, DAY, tz=ROME)

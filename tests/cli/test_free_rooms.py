@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+from cli_world import AT, DAY, ROME, exchange_settings
 
 from tests.fakes import FakeEvent
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
-
-ROME = ZoneInfo("Europe/Rome")
-DAY = date(2026, 11, 23)
-AT = "2026-11-23T10:15:00+01:00"
 
 
 def at(hour: int, minute: int = 0) -> datetime:
@@ -48,48 +43,11 @@ def ews(make_ews):
     return server
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    from attendant.cli import main
-    from attendant.log import shutdown_logging
-
-    monkeypatch.setenv("ATTENDANT_PASSWORD", DEFAULT_PASSWORD)
-    monkeypatch.setenv("TZ", "Europe/Rome")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    yield run
-    shutdown_logging()
-
-
 def config(tmp_path, ews, ca_file, rooms: str) -> str:
-    path = tmp_path / "settings.toml"
-    path.write_text(
-        f"""schema_version = 1
-
-[calendar]
-provider = "exchange"
-
-[calendar.exchange]
-ews_url = "{ews.url}"
-version = "{ews.version}"
-username = '{DEFAULT_USERNAME}'
-
-[network]
-ca_bundle = '{ca_file}'
-timeout_seconds = 5
-
-[watch]
-people = ["alice@contoso.com"]
-rooms = {rooms}
-room_lists = ["rooms-hq@contoso.com"]
-""",
-        encoding="utf-8",
+    watch = (
+        f'people = ["alice@contoso.com"]\nrooms = {rooms}\nroom_lists = ["rooms-hq@contoso.com"]\n'
     )
-    return str(path)
+    return str(exchange_settings(tmp_path, ews, ca_file, timeout_seconds=5, watch=watch))
 
 
 # Rooms 6 and 8 are named by their watch entries (no name is looked up on the statuses' path).

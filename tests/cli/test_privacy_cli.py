@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
+from cli_world import AT, DAY, ROME, exchange_settings
 
 from tests.fakes import FakeEvent
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
-
-ROME = ZoneInfo("Europe/Rome")
-DAY = date(2026, 11, 23)
-AT = "2026-11-23T10:15:00+01:00"
 
 
 def at(hour: int, minute: int = 0) -> datetime:
@@ -45,46 +40,11 @@ def ews(make_ews):
     return server
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    from attendant.cli import main
-    from attendant.log import shutdown_logging
-
-    monkeypatch.setenv("ATTENDANT_PASSWORD", DEFAULT_PASSWORD)
-    monkeypatch.setenv("TZ", "Europe/Rome")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    yield run
-    shutdown_logging()
-
-
 def config(tmp_path, ews, ca_file, privacy: str | None) -> str:
-    path = tmp_path / "settings.toml"
-    text = f"""schema_version = 1
-
-[calendar]
-provider = "exchange"
-
-[calendar.exchange]
-ews_url = "{ews.url}"
-version = "{ews.version}"
-username = '{DEFAULT_USERNAME}'
-
-[network]
-ca_bundle = '{ca_file}'
-timeout_seconds = 5
-
-[watch]
-people = ["alice@contoso.com"]
-"""
+    watch = 'people = ["alice@contoso.com"]\n'
     if privacy is not None:
-        text += f'\n[privacy]\nmeeting_details = "{privacy}"\n'
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+        watch += f'\n[privacy]\nmeeting_details = "{privacy}"\n'
+    return str(exchange_settings(tmp_path, ews, ca_file, timeout_seconds=5, watch=watch))
 
 
 def alice(cli, path: str) -> dict:
