@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cli_world import exchange_settings
 
 from attendant.cli import main
 from attendant.log import shutdown_logging
@@ -126,21 +127,8 @@ def test_blocks_back_offs_and_the_last_check_are_reported(
     ews = make_ews()
     seed_contoso(ews, datetime.now(UTC).date())
     monkeypatch.setenv("ATTENDANT_PASSWORD", "not-the-password")
-    config = tmp_path / "settings.toml"
-    config.write_text(
-        f"""schema_version = 1
-[calendar]
-provider = "exchange"
-[calendar.exchange]
-ews_url = "{ews.url}"
-version = "{ews.version}"
-username = '{DEFAULT_USERNAME}'
-[network]
-ca_bundle = '{ca_file}'
-[watch]
-people = ["alice@contoso.com"]
-""",
-        encoding="utf-8",
+    config = exchange_settings(
+        tmp_path, ews, ca_file, timeout_seconds=30, watch='people = ["alice@contoso.com"]\n'
     )
     assert main(["check", "--config", str(config)]) == 3  # the password is rejected
     LockoutGuard(app_paths().state_dir).record_throttle(
@@ -156,7 +144,8 @@ people = ["alice@contoso.com"]
     blocked = next(line for line in out.splitlines() if line.startswith("Blocked (exchange)"))
     assert "Exchange rejected the user name or password (HTTP 401)" in blocked
     assert "Retry now" in blocked
-    assert any(line.startswith("Back-off (graph)") for line in out.splitlines())
+    back_off = next(line for line in out.splitlines() if line.startswith("Back-off (graph)"))
+    assert "nothing is sent before" in back_off
     assert "Run               attendant check at " in out
     assert "Credentials       FAIL: Exchange rejected the user name or password (HTTP 401)." in out
     assert "Free/busy query   SKIP: Not tried: the credentials failed" in out

@@ -138,6 +138,7 @@ def test_room_details_come_from_the_watch_list(cli, ews, ca_file, tmp_path):
     settings = Path(path)
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace("schema_version = 1", "schema_version = 2"), encoding="utf-8")
+    assert "schema_version = 2" in settings.read_text(encoding="utf-8")
     code, out, err = cli("free-rooms", "--config", path, "--at", AT, "--capacity", "6", "--json")
     assert code == 0, err
     data = json.loads(out)
