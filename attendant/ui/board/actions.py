@@ -91,8 +91,6 @@ class RowActions(QObject):
 
     #: A short confirmation for the status bar ("Copied …", "Calling …").
     acted = Signal(str)
-    #: The menu about to be shown (tests and the window may look at it).
-    menu_shown = Signal(QMenu)
 
     def __init__(self, view: QTableView, board: BoardModel) -> None:
         super().__init__(view)
@@ -159,7 +157,6 @@ class RowActions(QObject):
         for fill in self._extra:
             menu.addSeparator()
             fill(menu, availability)
-        self.menu_shown.emit(menu)
         menu.popup(at)
         return menu
 

@@ -37,11 +37,6 @@ WIDTHS = {
     Column.DEPARTMENT: 110,
     Column.JOB_TITLE: 130,
 }
-#: Contact columns shown by default when some row has data for them. None: at 150 % even a
-#: full-HD screen has no room for a phone column without pushing the day's timeline off
-#: the board (seen in screenshots), and the details pane shows the phone anyway; they are a
-#: right click away, and Department comes with grouping by department.
-SHOWN_WHEN_FILLED: tuple[Column, ...] = ()
 
 
 def key_of(column: Column) -> str:
@@ -96,9 +91,9 @@ class BoardColumns:
             return self._board.has_presence()
         if column is Column.DEPARTMENT and self._memory.grouping == "department":
             return True
-        if column in CONTACT_COLUMNS:
-            return column in SHOWN_WHEN_FILLED and self._board.has_contact(column)
-        return True
+        # Contact columns are hidden until asked for: at 150 % even a full-HD screen has no
+        # room for a phone column beside the day's timeline, and the details pane shows it.
+        return column not in CONTACT_COLUMNS
 
     def refresh(self) -> None:
         for column in Column:

@@ -86,7 +86,6 @@ class BoardModel(QAbstractTableModel):
         self._addresses: tuple[str, ...] = ()  # in the snapshot's order
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._layout_generation = 0
         self._now = self._read_clock()
         self._statuses = SlicedStatuses(
             self._evaluate, self._on_evaluated, slice_seconds=slice_seconds, parent=self
@@ -144,11 +143,6 @@ class BoardModel(QAbstractTableModel):
         return [a.mailbox.kind for a in self._entries]
 
     @property
-    def layout_generation(self) -> int:
-        """Changes whenever rows are replaced or reordered (per-row caches keyed by it)."""
-        return self._layout_generation
-
-    @property
     def sort_column(self) -> int:
         return self._sort_column
 
@@ -201,7 +195,6 @@ class BoardModel(QAbstractTableModel):
         if not same_rows:
             self._counts = {}
             self._search.forget()
-            self._layout_generation += 1
             self._reorder(emit=False)
             self.endResetModel()
         elif entries:
@@ -370,7 +363,6 @@ class BoardModel(QAbstractTableModel):
         self._statuses.permute(wanted)
         self._texts = {}
         self._sort_keys = {}
-        self._layout_generation += 1
         if emit:
             new_row = [0] * total
             for new, old in enumerate(wanted):

@@ -18,7 +18,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
 
 from attendant.domain import Presence
 from attendant.ui.board import roles
-from attendant.ui.board.cells import CONTACT_COLUMNS, Column
+from attendant.ui.board.cells import Column
 from attendant.ui.board.model import BoardModel
 from attendant.ui.board.remembered import BoardMemory
 from attendant.ui.common.icons import favourite_icon
@@ -47,10 +47,8 @@ class OrganisedBoard(BoardModel):
     ) -> None:
         self.memory = memory if memory is not None else BoardMemory(None)
         self._presence: Mapping[str, Presence] = {}
-        self._filled: dict[Column, bool] = {}
         super().__init__(clock, tz=tz, slice_seconds=slice_seconds, parent=parent)
         self._star = favourite_icon()
-        self.modelReset.connect(self._filled.clear)
 
     # -- presence --------------------------------------------------------------------------
 
@@ -74,16 +72,6 @@ class OrganisedBoard(BoardModel):
 
     def has_presence(self) -> bool:
         return bool(self._presence)
-
-    def has_contact(self, column: Column) -> bool:
-        """Whether any row has something for the contact ``column``."""
-        filled = self._filled.get(column)
-        if filled is None:
-            attribute = CONTACT_COLUMNS[column]
-            rows = range(self.rowCount())
-            filled = any(getattr(self.availability(r).mailbox, attribute, None) for r in rows)
-            self._filled[column] = filled
-        return filled
 
     # -- favourites and groups -------------------------------------------------------------
 
