@@ -37,6 +37,7 @@ from attendant.settings import (
     get_password,
     load_settings,
 )
+from attendant.statefile import write_json
 
 #: How many of the newest log lines a bundle carries.
 LOG_LINES = 500
@@ -90,13 +91,7 @@ def save_last_check(
             {"name": s.name, "result": s.result.value, "detail": redact(s.detail)} for s in steps
         ],
     }
-    try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        tmp = state_dir / f".{LAST_CHECK_FILE}.tmp"
-        tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
-        tmp.replace(state_dir / LAST_CHECK_FILE)
-    except OSError:
-        pass
+    write_json(state_dir / LAST_CHECK_FILE, record)  # atomic; a failure is logged, not raised
 
 
 def gather(
@@ -307,8 +302,9 @@ def _state_files(state_dir: Path) -> list[tuple[str, str]]:
         detail = f"{size} bytes"
         if "name" in path.name.lower() and path.suffix == ".json":
             data = _read_json(path)
-            entries = data.get("entries", data) if isinstance(data, dict) else data
-            if isinstance(entries, dict | list):
+            # The name cache's own shape (services/names.py): {"version": 1, "names": {...}}.
+            entries = data.get("names") if isinstance(data, dict) else None
+            if isinstance(entries, dict):
                 detail += f", {len(entries)} names"
         rows.append((path.name, detail))
     return rows or [("Files", "none")]

@@ -152,3 +152,23 @@ def test_blocks_back_offs_and_the_last_check_are_reported(
     assert "credentials-state.json" in out and "last-check.json" in out
     assert "not-the-password" not in out
     assert ews.failed_logons == 1  # diagnose itself sent nothing
+
+
+def test_the_name_cache_is_counted_as_the_cache_writes_it(capsys):
+    from attendant.domain import Mailbox
+    from attendant.services.names import CACHE_FILE_NAME, NameCache
+
+    state_dir = app_paths().state_dir
+    NameCache(state_dir).remember(
+        [
+            Mailbox("alice@contoso.com", "Alice Example"),
+            Mailbox("bob@contoso.com", "Bob Builder"),
+            Mailbox("carol@contoso.com", "Carol Jones"),
+        ]
+    )
+
+    code, out, _ = run(capsys)
+
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith(CACHE_FILE_NAME))
+    assert row.endswith(", 3 names"), row
