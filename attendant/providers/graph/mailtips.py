@@ -7,11 +7,11 @@ answers with an error is left out; a reply that is off comes back as an empty me
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from attendant.domain import AutoReply
-from attendant.providers.graph.timezones import zone_for
+from attendant.providers.graph.timezones import parse_graph_datetime
 from attendant.providers.graph.transport import GraphTransport
 from attendant.providers.mailtext import plain_text
 
@@ -59,11 +59,7 @@ def _reply(data: Any) -> AutoReply | None:
 
 
 def _when(value: Any) -> datetime | None:
-    if not isinstance(value, dict):
-        return None
-    zone = zone_for(str(value.get("timeZone") or "UTC"))
     try:
-        moment = datetime.fromisoformat(str(value.get("dateTime"))[:19])
+        return parse_graph_datetime(value, UTC)
     except ValueError:
         return None
-    return moment.replace(tzinfo=zone) if zone is not None else None
