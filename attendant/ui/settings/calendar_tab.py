@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -84,23 +82,47 @@ def build_calendar_tab(dialog: SettingsDialog) -> QWidget:
     return tab
 
 
-def show_page(stack: QStackedWidget, page: QWidget, scroll: QScrollArea) -> None:
+def show_page(stack: PageStack, page: QWidget, scroll: QScrollArea) -> None:
     """Show ``page`` from its top."""
     stack.setCurrentWidget(page)
-    stack.updateGeometry()  # the column lays out again around the page's own height
     scroll.verticalScrollBar().setValue(0)
 
 
-class PageStack(QStackedWidget):
-    """A stack as tall as the page it shows, not as the tallest of its pages."""
+class PageStack(QWidget):
+    """The provider pages, one shown at a time, as tall as the page it shows.
 
-    def sizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.sizeHint() if page is not None else super().sizeHint()
+    Not a :class:`QStackedWidget`: a stacked layout keeps the room of its tallest page, which
+    left a tall gap under a short page (the demo directory's one line). Here the pages sit in
+    a column and all but the current one are hidden, and a hidden widget takes no room.
+    """
 
-    def minimumSizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._pages: list[QWidget] = []
+        self._current: QWidget | None = None
+
+    def addWidget(self, page: QWidget) -> None:
+        page.setParent(self)
+        self._layout.addWidget(page)
+        self._pages.append(page)
+        if self._current is None:
+            self._current = page
+        else:
+            page.hide()
+
+    def currentWidget(self) -> QWidget | None:
+        return self._current
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        if page not in self._pages:
+            raise ValueError("not a page of this stack")
+        for other in self._pages:
+            if other is not page:
+                other.hide()
+        page.show()
+        self._current = page
 
 
 def fit_to_screen(dialog: QWidget) -> None:

@@ -37,7 +37,12 @@ from PySide6.QtWidgets import (
 
 from attendant.providers.registry import ProviderRegistry
 from attendant.settings import SCHEMA, SecretStoreUnavailable, Settings, SettingsError
-from attendant.ui.settings.calendar_tab import build_calendar_tab, fit_to_screen, show_page
+from attendant.ui.settings.calendar_tab import (
+    PageStack,
+    build_calendar_tab,
+    fit_to_screen,
+    show_page,
+)
 from attendant.ui.settings.check import CheckPanel
 from attendant.ui.settings.fields import (
     EditSession,
@@ -79,7 +84,7 @@ class SettingsDialog(QDialog):
     # Built by :func:`build_calendar_tab`.
     provider: FieldEditor
     pages: dict[str, ProviderPage]
-    stack: QStackedWidget
+    stack: PageStack
     empty_page: QWidget
     calendar_scroll: QScrollArea
     interval: FieldEditor

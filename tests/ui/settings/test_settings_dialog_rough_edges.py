@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from test_settings_dialog_check import exchange_dialog, fill_exchange
 from test_settings_dialog_support import (
     GUID,
@@ -104,6 +105,24 @@ def test_a_page_opens_at_its_top(qtbot) -> None:
     scroll.setValue(scroll.maximum())
     choose(qtbot, dialog.provider.input, "Exchange")
     assert scroll.value() == 0
+
+
+@pytest.mark.parametrize("provider", ["Demo", "Exchange", "Office 365", "Microsoft 365"])
+def test_the_refresh_interval_follows_the_page_without_a_gap(qtbot, provider: str) -> None:
+    dialog = open_dialog(qtbot)
+    dialog.resize(*PREFERRED_SIZE)
+    choose(qtbot, dialog.provider.input, provider)
+    page = dialog.stack.currentWidget()
+    assert page is not None and page.isVisible()
+    interval = dialog.interval.input
+
+    def gap() -> int:  # from the page's last visible widget to the refresh interval's field
+        shown = [c for c in page.findChildren(QWidget) if c.isVisible()] or [page]
+        bottom = max(c.mapTo(dialog, c.rect().bottomLeft()).y() for c in shown)
+        return interval.mapTo(dialog, interval.rect().topLeft()).y() - bottom
+
+    qtbot.waitUntil(lambda: gap() < 110)  # a group's title and margins, not an empty screen
+    assert dialog.stack.height() <= page.sizeHint().height() + 1
 
 
 def test_the_dialog_fits_the_screen(qtbot) -> None:
