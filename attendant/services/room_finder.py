@@ -19,7 +19,7 @@ what the watch list did not say.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from loguru import logger
@@ -139,18 +139,6 @@ def needs_details(mailbox: Mailbox) -> bool:
     )
 
 
-def merge_details(mailbox: Mailbox, known: Mailbox) -> Mailbox:
-    """``mailbox`` with what it lacks taken from ``known``: what it already says wins."""
-    return replace(
-        mailbox,
-        name=mailbox.name or known.name,
-        capacity=mailbox.capacity if mailbox.capacity is not None else known.capacity,
-        building=mailbox.building or known.building,
-        floor=mailbox.floor or known.floor,
-        location=mailbox.location or known.location,
-    )
-
-
 def fill_room_details(provider: FreeBusyProvider, mailboxes: Sequence[Mailbox]) -> list[Mailbox]:
     """Rooms completed from the provider's room lists (blocking; at most one catalogue read).
 
@@ -166,8 +154,7 @@ def fill_room_details(provider: FreeBusyProvider, mailboxes: Sequence[Mailbox]) 
         return list(mailboxes)
     known = {room.key: room for room_list in lists for room in room_list.rooms}
     return [
-        merge_details(m, known[m.key]) if needs_details(m) and m.key in known else m
-        for m in mailboxes
+        m.filled_from(known[m.key]) if needs_details(m) and m.key in known else m for m in mailboxes
     ]
 
 

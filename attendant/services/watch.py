@@ -78,7 +78,7 @@ def expand_watch(
     merged = [entries[room.key].apply_to(room) if room.key in entries else room for room in listed]
     # A room both watched by hand and in a list: the list's name fills in the entry's gaps.
     by_key = {room.key: room for room in merged}
-    rooms = [_fill(room, by_key.get(room.key)) for room in rooms]
+    rooms = [room.filled_from(by_key[room.key]) if room.key in by_key else room for room in rooms]
     return Watched(with_names(_unique([*people, *rooms, *merged]), names), reported)
 
 
@@ -121,17 +121,6 @@ def watched_room_lists(provider: FreeBusyProvider, addresses: Iterable[str]) -> 
             )
         found.append(room_list)
     return found
-
-
-def _fill(mailbox: Mailbox, other: Mailbox | None) -> Mailbox:
-    if other is None:
-        return mailbox
-    changes = {
-        name: getattr(other, name)
-        for name in ("name", "capacity", "building", "floor", "location")
-        if getattr(mailbox, name) is None and getattr(other, name) is not None
-    }
-    return replace(mailbox, **changes) if changes else mailbox
 
 
 #: The error of a watched room list the server does not report (a mistyped address).

@@ -13,7 +13,6 @@ from attendant.services.room_finder import (
     finder_window,
     free_for_words,
     horizon,
-    merge_details,
 )
 
 TZ = timezone(timedelta(hours=1))
@@ -113,7 +112,7 @@ def test_details_written_by_the_admin_win() -> None:
     server = Mailbox(
         "r@contoso.com", "Server", MailboxKind.ROOM, capacity=10, building="HQ", floor="3"
     )
-    merged = merge_details(mine, server)
+    merged = mine.filled_from(server)
     assert (merged.name, merged.capacity, merged.building, merged.floor) == ("Mine", 12, "HQ", "3")
 
 
