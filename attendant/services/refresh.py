@@ -230,7 +230,8 @@ class RefreshService:
         if self._mailboxes is None or (expired and self._fixed_mailboxes is None):
             self._mailboxes = watched_mailboxes(provider, self._watch, self._names)
             self._mailboxes_at = time.monotonic()
-        self._mailboxes = with_names(self._mailboxes, self._names)
+        else:  # names the background lookups found since the watch list was expanded
+            self._mailboxes = with_names(self._mailboxes, self._names)
         answers = provider.get_availability(self._mailboxes, window)
         entries = redact_all(answers, self._meeting_details)
         return Snapshot(window=window, fetched_at=self._clock(), entries=entries)
