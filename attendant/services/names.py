@@ -1,11 +1,15 @@
-"""Display names off the statuses' path: the watch list, a name cache, and slow lookups.
+"""Display names and contact details off the statuses' path: the watch list, a name cache,
+and slow lookups.
 
-A receptionist needs statuses first; a name is a nicety. So no free/busy request ever waits
-for a name. Names come, in this order, from what the admin wrote in the watch list, from the
-room lists the server already expanded, from the name cache in the state folder, and last from
-directory lookups that the console makes in the background, a few at a time, between refreshes
-(:class:`NameLookups`). The command line uses the watch list, the room lists and the cache
-only: a one-shot command should not spend its seconds on niceties.
+A receptionist needs statuses first; a name is a nicety, and so are a person's phone, mobile,
+department and job title. So no free/busy request ever waits for them. They come, in this
+order, from what the admin wrote in the watch list, from the room lists the server already
+expanded, from the name cache in the state folder, and last from directory lookups that the
+console makes in the background, a few at a time, between refreshes (:class:`NameLookups`):
+EWS ResolveNames with the full contact data, Graph ``users``. A person is looked up when the
+name or any of those details is unknown; what the admin wrote is never replaced. The command
+line uses the watch list, the room lists and the cache only: a one-shot command should not
+spend its seconds on niceties.
 
 A lookup that fails in any way (404, 403, a timeout, garbage) leaves the name unknown, is
 logged once, and is not tried again for a while. The cache is written atomically (a temporary
@@ -38,6 +42,21 @@ MISS_TTL_SECONDS = 12 * 3600.0
 #: The most entries the cache keeps; the oldest go first.
 MAX_ENTRIES = 20_000
 _FIELDS = ("name", "department", "phone", "mobile", "job_title")
+#: What the directory says of a person besides the name.
+CONTACT_FIELDS = ("phone", "mobile", "department", "job_title")
+#: The cache's format: 2 since lookups bring contact details; names found by a version 1
+#: lookup are kept but asked again once, for the details it did not ask for.
+CACHE_VERSION = 2
+
+
+def needs_lookup(mailbox: Mailbox) -> bool:
+    """Whether the directory may tell more of ``mailbox``: its name, or (a person) a phone,
+    mobile, department or job title that neither the admin nor the cache knows."""
+    if mailbox.name is None:
+        return True
+    return mailbox.kind is MailboxKind.PERSON and any(
+        getattr(mailbox, field) is None for field in CONTACT_FIELDS
+    )
 
 
 class NameCache:
@@ -74,9 +93,10 @@ class NameCache:
         if not isinstance(entries, dict):
             logger.warning("The name cache {} is not a name cache; starting empty", self._path)
             return
+        stale = data.get("version") != CACHE_VERSION
         for key, entry in entries.items():
             if isinstance(key, str) and isinstance(entry, dict) and _valid(entry):
-                self._entries[key] = entry
+                self._entries[key] = {**entry, "at": 0} if stale else entry
 
     def known(self, address: str) -> dict[str, Any] | None:
         """What the cache knows of ``address`` (a found name, or a miss), or None."""
@@ -117,10 +137,10 @@ class NameCache:
     def remember(self, mailboxes: Iterable[Mailbox], *, misses: Iterable[str] = ()) -> bool:
         """Store what the server said of ``mailboxes``, and that ``misses`` are unknown.
 
-        Returns whether a name changed. Writes the file when anything changed.
+        Returns whether a name or a detail changed. Writes the file when anything changed.
         """
         now = self._clock()
-        changed_name = False
+        changed_shown = False
         changed = False
         with self._lock:
             for mailbox in mailboxes:
@@ -133,7 +153,7 @@ class NameCache:
                 old = self._entries.get(mailbox.key)
                 if old is None or _same(old) != _same(entry):
                     changed = True
-                    changed_name |= (old or {}).get("name") != entry.get("name")
+                    changed_shown |= _same(old or {})[1:] != _same(entry)[1:]
                 elif now - float(old.get("at", 0)) > NAME_TTL_SECONDS / 2:
                     changed = True  # refresh the stamp now and then, not on every refresh
                 else:
@@ -151,12 +171,14 @@ class NameCache:
             snapshot = dict(self._entries) if changed else None
         if snapshot is not None:
             self._write(snapshot)
-        return changed_name
+        return changed_shown
 
     def _write(self, entries: dict[str, dict[str, Any]]) -> None:
         if self._path is None:
             return
-        data = json.dumps({"version": 1, "names": entries}, ensure_ascii=False, sort_keys=True)
+        data = json.dumps(
+            {"version": CACHE_VERSION, "names": entries}, ensure_ascii=False, sort_keys=True
+        )
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temp = tempfile.mkstemp(
@@ -196,7 +218,7 @@ Resolve = Callable[[Sequence[str]], list[Mailbox]]
 
 
 class NameLookups:
-    """Background name lookups for the console, a few addresses at a time.
+    """Background lookups of names and contact details for the console, a few at a time.
 
     :meth:`step` is blocking (the refresh service runs it off the loop, between refreshes,
     through the lockout guard). Every failure is swallowed: a name is a nicety.
@@ -212,7 +234,8 @@ class NameLookups:
     def step(
         self, resolve: Resolve, addresses: Sequence[str], kinds: dict[str, MailboxKind]
     ) -> bool:
-        """Look up a few of ``addresses`` whose names are unknown; True when a name was found."""
+        """Look up a few of ``addresses`` whose names or details are unknown; True when a
+        name or a detail was found or changed."""
         due = self.cache.wanted(addresses)[: self.PER_STEP]
         if not due:
             return False
@@ -234,6 +257,10 @@ class NameLookups:
             return False
         self._failures_logged = False
         by_key = {m.key: m for m in found if "@" in m.address}
-        kept = [replace(m, kind=kinds.get(m.key, m.kind)) for m in by_key.values() if m.name]
+        kept = [
+            replace(m, kind=kinds.get(m.key, m.kind))
+            for m in by_key.values()
+            if m.name or any(getattr(m, field) for field in CONTACT_FIELDS)
+        ]
         misses = [a for a in due if a.casefold() not in by_key]
         return self.cache.remember(kept, misses=misses)

@@ -25,7 +25,7 @@ from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import Identity
 from attendant.services.mailtips import AutoReplies, ReplyLookup
-from attendant.services.names import NameCache, NameLookups, with_names
+from attendant.services.names import NameCache, NameLookups, needs_lookup, with_names
 from attendant.services.presence import PresencePoller, PresenceResult
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.services.watch import roster_snapshot, watched_mailboxes
@@ -281,10 +281,10 @@ class RefreshService:
         lookups, mailboxes = self._lookups, self._mailboxes
         if lookups is None or not mailboxes or not isinstance(self.provider, Resolver):
             return False
-        if not lookups.cache.wanted(m.address for m in mailboxes if m.name is None):
+        addresses = [m.address for m in mailboxes if needs_lookup(m)]
+        if not lookups.cache.wanted(addresses):
             return False
         kinds = {m.key: m.kind for m in mailboxes}
-        addresses = [m.address for m in mailboxes if m.name is None]
         try:
             found = await run_blocking(
                 lambda: self._guarded.call(

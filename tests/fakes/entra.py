@@ -107,6 +107,9 @@ class FakeEntraAuthority(LoopbackHTTPSServer):
         self.access_token_lifetime = access_token_lifetime
         #: Name each permission in the ``scp`` claim with its resource URI (a real shape).
         self.scp_with_resource = False
+        #: Permissions an administrator consented to for the app (``{resource}/{name}``):
+        #: Entra ID puts them in every access token for that resource, asked for or not.
+        self.admin_consented: list[str] = []
         self.device_code_interval = device_code_interval
         self.device_code_lifetime = device_code_lifetime
         self.interactive_user = interactive_user
@@ -400,6 +403,9 @@ class FakeEntraAuthority(LoopbackHTTPSServer):
         self, user: User, client_id: str, scopes: list[str], nonce: str | None
     ) -> dict[str, object]:
         now = int(time.time())
+        resources = {s.rsplit("/", 1)[0] for s in scopes if "/" in s}
+        consented = [s for s in self.admin_consented if s.rsplit("/", 1)[0] in resources]
+        scopes = [*scopes, *(s for s in consented if s not in scopes)]
         result, resource_scopes = token_response(
             issuer=self.issuer,
             tenant_id=self.tenant_id,

@@ -111,6 +111,20 @@ class FakeMailbox:
     #: The automatic reply (HTML, as Exchange keeps it; "" when off) and its schedule.
     auto_reply: str = ""
     auto_reply_window: tuple[datetime, datetime] | None = None
+    #: What the directory holds of the person, as ResolveNames with ReturnFullContactData
+    #: reports it in its Contact element ("" = the field is empty in Active Directory).
+    phone: str = ""
+    mobile: str = ""
+    department: str = ""
+    job_title: str = ""
+    #: More PhoneNumbers entries by key (HomePhone, Pager, BusinessMobile…), sent as given.
+    phones: dict[str, str] = field(default_factory=dict)
+    #: Exchange lists the usual keys with empty entries where the directory has no number;
+    #: False sends only the numbers there are (and no PhoneNumbers element without any).
+    empty_phone_entries: bool = True
+    #: False: the resolution carries no Contact element at all (a public folder, a contact
+    #: the server cannot expand), as the schema allows.
+    contact: bool = True
 
     def __post_init__(self) -> None:
         if self.access not in ("details", "freebusy", "none"):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
+from .ews_contact import contact_xml
 from .ews_model import MERGED_DIGIT, STRENGTH, FakeEvent, FakeMailbox, FakeRoomList
 from .ews_tz import SERVER_TIME_ZONES, UTC_ZONE, SerializableTimeZone
 
@@ -294,6 +295,7 @@ def get_rooms(payload: ET.Element, directory: Directory) -> tuple[str, str]:
 
 def resolve_names(payload: ET.Element, directory: Directory) -> tuple[str, str]:
     entry = (payload.findtext(f"{{{MNS}}}UnresolvedEntry") or "").strip()
+    full = (payload.get("ReturnFullContactData") or "").strip().lower() in ("true", "1")
     needle = entry.lower().removeprefix("smtp:")
     matches = [
         m
@@ -315,7 +317,7 @@ def resolve_names(payload: ET.Element, directory: Directory) -> tuple[str, str]:
     code = "NoError" if len(matches) == 1 else "ErrorNameResolutionMultipleResults"
     resolutions = "".join(
         f"<t:Resolution><t:Mailbox>{_email_address(m.name, m.address, m.mailbox_type)}"
-        "</t:Mailbox></t:Resolution>"
+        f"</t:Mailbox>{contact_xml(m) if full else ''}</t:Resolution>"
         for m in matches[:100]
     )
     text = "Multiple results were found." if code != "NoError" else ""

@@ -48,6 +48,9 @@ from .httpsserver import ConnectionState, LoopbackHTTPSServer, Request, Response
 CALENDAR_PERMISSIONS = ("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite")
 PLACE_PERMISSIONS = ("Place.Read.All",)
 USER_PERMISSIONS = ("User.ReadBasic.All", "User.Read.All")
+FULL_PROFILE_PERMISSIONS = ("User.Read.All", "Directory.Read.All")
+#: The user properties User.ReadBasic.All reads; others need User.Read.All.
+BASIC_PROPERTIES = ("id", "displayName", "mail", "userPrincipalName", "givenName", "surname")
 #: IANA names Graph accepts besides Windows names (a sample of the documented list).
 GRAPH_IANA_NAMES = frozenset(
     {
@@ -91,6 +94,12 @@ class GraphMailbox:
     #: The automatic reply (HTML, as Exchange keeps it; "" when off) and its schedule.
     auto_reply: str = ""
     auto_reply_window: tuple[datetime, datetime] | None = None
+    #: The user's profile beyond the basic one, as Graph stores it (sent as given, so a test
+    #: can put odd types here); Graph returns it only to a token with User.Read.All.
+    business_phones: object = field(default_factory=list)
+    mobile_phone: object = None
+    department: object = None
+    job_title: object = None
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
@@ -174,6 +183,9 @@ class FakeGraph(LoopbackHTTPSServer):
         self.batch_sizes: list[int] = []
         self.filter_values: list[int] = []
         self.mail_tips_asked: list[list[str]] = []
+        #: Without User.Read.All: "null" sends the fuller profile's fields as null, "omit"
+        #: leaves them out.
+        self.basic_profile = "null"
 
     def start(self) -> FakeGraph:
         super().start()
@@ -299,7 +311,7 @@ class FakeGraph(LoopbackHTTPSServer):
                 return self._refused["users"]
             if not allowed(USER_PERMISSIONS):
                 return denied
-            return self._users(request, query)
+            return self._users(request, query, full=allowed(FULL_PROFILE_PERMISSIONS))
         if request.method == "POST" and path == "/v1.0/communications/getPresencesByUserId":
             self.routes["presence"] += 1
             if not allowed(graph_presence.PRESENCE_PERMISSIONS):
@@ -478,7 +490,7 @@ class FakeGraph(LoopbackHTTPSServer):
         return self._json(payload)
 
     # -- users --------------------------------------------------------------------------------
-    def _users(self, request: Request, query: dict[str, str]) -> Response:
+    def _users(self, request: Request, query: dict[str, str], *, full: bool) -> Response:
         people = [b for b in self.mailboxes.values() if b.address.casefold() not in self.room_lists]
         if "$search" in query:
             if request.header("consistencylevel").lower() != "eventual":
@@ -518,8 +530,24 @@ class FakeGraph(LoopbackHTTPSServer):
             by_id = query["$filter"].lstrip("(").startswith("id ")
             people = [b for b in people if (b.id if by_id else b.address).casefold() in wanted]
         top = int(query.get("$top", "100"))
-        value = [
-            {"id": b.id, "displayName": b.name, "mail": b.address, "userPrincipalName": b.address}
-            for b in people[:top]
-        ]
+        selected = [p for p in query.get("$select", "").split(",") if p] or list(BASIC_PROPERTIES)
+        value = []
+        for box in people[:top]:
+            profile: dict[str, object] = {
+                "id": box.id,
+                "displayName": box.name,
+                "mail": box.address,
+                "userPrincipalName": box.address,
+                "businessPhones": box.business_phones,
+                "mobilePhone": box.mobile_phone,
+                "department": box.department,
+                "jobTitle": box.job_title,
+            }
+            user: dict[str, object] = {}
+            for name in selected:
+                if name in BASIC_PROPERTIES or full:
+                    user[name] = profile.get(name)
+                elif self.basic_profile == "null":
+                    user[name] = [] if name == "businessPhones" else None
+            value.append(user)
         return self._json({"value": value})

@@ -17,7 +17,7 @@ import pytest
 from attendant.domain import Mailbox, MailboxKind, WatchEntry, WatchList
 from attendant.providers.exchange import ExchangeProvider
 from attendant.services.lockout import LockoutGuard
-from attendant.services.names import CACHE_FILE_NAME, NameCache
+from attendant.services.names import CACHE_FILE_NAME, NameCache, needs_lookup
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
 from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
@@ -61,6 +61,32 @@ def test_a_damaged_cache_is_logged_and_read_as_empty(tmp_path, text) -> None:
     cache.remember([Mailbox("alice@contoso.com", "Alice Example")])
     data = json.loads((tmp_path / CACHE_FILE_NAME).read_text(encoding="utf-8"))
     assert data["names"]["alice@contoso.com"]["name"] == "Alice Example"
+
+
+def test_names_found_before_contact_details_are_kept_and_asked_again_once(tmp_path) -> None:
+    old = {"at": 1_000_000.0, "address": "alice@contoso.com", "name": "Alice Example"}
+    text = json.dumps({"version": 1, "names": {"alice@contoso.com": old}})
+    (tmp_path / CACHE_FILE_NAME).write_text(text, encoding="utf-8")
+    now = [1_000_100.0]
+    cache = NameCache(tmp_path, clock=lambda: now[0])
+    assert cache.name_of("alice@contoso.com") == "Alice Example"  # shown meanwhile
+    assert cache.wanted(["alice@contoso.com"]) == ["alice@contoso.com"]  # for the details
+    found = Mailbox("alice@contoso.com", "Alice Example", phone="+39 06 5550100")
+    assert cache.remember([found]) is True  # a detail changed: the board is told
+    again = NameCache(tmp_path, clock=lambda: now[0])
+    assert again.wanted(["alice@contoso.com"]) == []
+    assert again.apply(Mailbox("alice@contoso.com", department="Sales")) == Mailbox(
+        "alice@contoso.com", "Alice Example", department="Sales", phone="+39 06 5550100"
+    )
+
+
+def test_who_is_looked_up() -> None:
+    full = dict(phone="1", mobile="2", department="Sales", job_title="Clerk")
+    assert needs_lookup(Mailbox("a@contoso.com"))
+    assert needs_lookup(Mailbox("a@contoso.com", "Anna", **{**full, "mobile": None}))
+    assert not needs_lookup(Mailbox("a@contoso.com", "Anna", **full))
+    assert not needs_lookup(Mailbox("room@contoso.com", "Room 4", MailboxKind.ROOM))
+    assert needs_lookup(Mailbox("room@contoso.com", None, MailboxKind.ROOM))
 
 
 # -- the console's refresh, Exchange -------------------------------------------------------

@@ -32,6 +32,7 @@ from attendant.domain import (
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews import mailtips
 from attendant.providers.ews.availability import batches, fetch_batch, ordered
+from attendant.providers.ews.contact import with_contact
 from attendant.providers.ews.errors import NoRetryPolicy, provider_error
 from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded
 from attendant.providers.ews.protocol import (
@@ -238,7 +239,8 @@ class EwsClient:
         return self._fan_out([rooms_of(rl) for rl in lists if rl.email_address])
 
     def resolve(self, addresses: Sequence[str]) -> list[Mailbox]:
-        """Display names for the addresses the server knows (cached for some hours)."""
+        """Display names, phones, departments and job titles for the addresses the server
+        knows (cached for some hours)."""
         now = time.monotonic()
         wanted = list(dict.fromkeys(a.strip() for a in addresses if "@" in a))
         missing = [
@@ -275,8 +277,13 @@ class EwsClient:
         return self._resolve_names(query.strip())[:limit]
 
     def _resolve_names(self, entry: str) -> list[Mailbox]:
+        """ResolveNames with the directory's contact data (phones, department, job title)."""
         answers = self._call(
-            lambda p: list(ResolveNamesService(protocol=p, chunk_size=1).call([entry]))
+            lambda p: list(
+                ResolveNamesService(protocol=p, chunk_size=1).call(
+                    [entry], return_full_contact_data=True
+                )
+            )
         )
         found = []
         for answer in answers:
@@ -285,8 +292,11 @@ class EwsClient:
             if isinstance(answer, Exception):
                 logger.debug("ResolveNames {!r}: {}", entry, answer)
                 continue
-            if answer.email_address and "@" in answer.email_address:
-                found.append(Mailbox(address=answer.email_address, name=answer.name or None))
+            mailbox, contact = answer if isinstance(answer, tuple) else (answer, None)
+            address = getattr(mailbox, "email_address", None)
+            if isinstance(address, str) and "@" in address:
+                named = Mailbox(address=address, name=mailbox.name or None)
+                found.append(with_contact(named, contact))
         return found
 
 

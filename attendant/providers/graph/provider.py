@@ -13,7 +13,10 @@ what is seen, as in Outlook):
   ``Calendars.Read.Shared`` is not among the permissions getSchedule accepts, and it would
   let the app read every calendar shared with the receptionist, which free/busy never needs.
 - ``Place.Read.All`` for room lists and rooms; it needs an administrator's consent.
-- ``User.ReadBasic.All`` for searching colleagues and showing display names.
+- ``User.ReadBasic.All`` for searching colleagues and showing display names. Phones,
+  department and job title come only where an administrator has also consented to
+  ``User.Read.All`` (see :mod:`attendant.providers.graph.directory`); without it the board
+  shows what the watch list says.
 - ``Mail.Read`` for ``getMailTips``, the automatic reply of the person selected on the board
   (Graph lists no smaller permission for it); without it the details pane shows no reply.
 - ``Presence.Read.All`` for Teams presence beside the calendar (no administrator needed);
