@@ -22,7 +22,7 @@ from attendant.services.room_finder import (
     seats_words,
 )
 from attendant.services.setup import effective_watch
-from attendant.services.watch import watched_mailboxes
+from attendant.services.watch import expand_watch
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -83,9 +83,9 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             raise SettingsInvalid(f"--for {args.minutes} minutes is too long.") from None
         watch = effective_watch(session.provider, session.loaded.settings.watch_list())
         names = NameCache(session.paths.state_dir)
-        mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch, names))
-        rooms = [m for m in mailboxes if m.kind is MailboxKind.ROOM]
-        rooms = session.guarded.call(lambda p: fill_room_details(p, rooms))
+        watched = session.guarded.call(lambda p: expand_watch(p, watch, names))
+        rooms = [m for m in watched.mailboxes if m.kind is MailboxKind.ROOM]
+        rooms = session.guarded.call(lambda p: fill_room_details(p, rooms, watched.catalogue))
         answers = session.guarded.call(lambda p: p.get_availability(rooms, window)) if rooms else []
         result = find_free_rooms(answers, at, args.minutes, capacity=args.capacity)
         if args.json:

@@ -29,7 +29,7 @@ from attendant.providers.errors import (
 from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.setup import effective_watch
-from attendant.services.watch import room_list_note, watched_mailboxes, with_watched
+from attendant.services.watch import expand_watch, room_list_note, with_watched
 
 Emit = Callable[[CheckStep], None]
 
@@ -140,10 +140,12 @@ def _run_steps(
             return _skip_rest(steps, record, after_credentials=_is_credentials(error))
 
     sample: list[Mailbox] = []
+    catalogue: list[RoomList] | None = None
     try:
         effective = effective_watch(provider, watch)
-        mailboxes = guarded.call(lambda p: watched_mailboxes(p, effective))
-        sample = mailboxes[:SAMPLE_SIZE]
+        watched = guarded.call(lambda p: expand_watch(p, effective))
+        catalogue = watched.catalogue
+        sample = watched.mailboxes[:SAMPLE_SIZE]
         if not sample:
             record(
                 CheckStep(
@@ -177,7 +179,9 @@ def _run_steps(
 
     if isinstance(provider, RoomCatalog):
         try:
-            lists = guarded.call(lambda p: p.room_lists())  # type: ignore[attr-defined]
+            lists = catalogue
+            if lists is None:  # the watch list has no room lists: ask for the server's
+                lists = guarded.call(lambda p: p.room_lists())  # type: ignore[attr-defined]
         except NotSupported as error:
             record(CheckStep("Room lists", StepResult.WARN, error.message, error.hint))
         except ProviderError as error:

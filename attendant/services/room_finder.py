@@ -28,6 +28,7 @@ from attendant.domain import (
     Availability,
     Mailbox,
     MailboxKind,
+    RoomList,
     Status,
     StatusView,
     Window,
@@ -139,19 +140,26 @@ def needs_details(mailbox: Mailbox) -> bool:
     )
 
 
-def fill_room_details(provider: FreeBusyProvider, mailboxes: Sequence[Mailbox]) -> list[Mailbox]:
-    """Rooms completed from the provider's room lists (blocking; at most one catalogue read).
+def fill_room_details(
+    provider: FreeBusyProvider,
+    mailboxes: Sequence[Mailbox],
+    catalogue: Sequence[RoomList] | None = None,
+) -> list[Mailbox]:
+    """Rooms completed from the provider's room lists (blocking; at most one catalogue read,
+    none when ``catalogue`` already holds the lists the server reported).
 
     A catalogue that cannot be read (no consent for ``/places``, a server error) leaves the
     details unknown; it never fails the finder.
     """
     if not isinstance(provider, RoomCatalog) or not any(needs_details(m) for m in mailboxes):
         return list(mailboxes)
-    try:
-        lists = provider.room_lists()
-    except ProviderError as error:
-        logger.warning("Room details unavailable from {}: {}", provider.name, error)
-        return list(mailboxes)
+    lists = catalogue
+    if lists is None:
+        try:
+            lists = provider.room_lists()
+        except ProviderError as error:
+            logger.warning("Room details unavailable from {}: {}", provider.name, error)
+            return list(mailboxes)
     known = {room.key: room for room_list in lists for room in room_list.rooms}
     return [
         m.filled_from(known[m.key]) if needs_details(m) and m.key in known else m for m in mailboxes

@@ -38,6 +38,8 @@ class Watched:
 
     mailboxes: list[Mailbox]
     room_lists: list[RoomList] = field(default_factory=list)
+    #: Every room list the server reported, when they were read (a command reuses them).
+    catalogue: list[RoomList] | None = None
 
 
 def _unique(mailboxes: Iterable[Mailbox]) -> list[Mailbox]:
@@ -66,7 +68,7 @@ def expand_watch(
     """:func:`watched_mailboxes` with the watched room lists as the server reported them."""
     people = [entry.as_mailbox(MailboxKind.PERSON) for entry in watch.people]
     rooms = [entry.as_mailbox(MailboxKind.ROOM) for entry in watch.rooms]
-    reported = watched_room_lists(provider, watch.room_lists)
+    reported, catalogue = watched_room_lists(provider, watch.room_lists)
     listed = [
         replace(room, kind=MailboxKind.ROOM) if room.kind is not MailboxKind.ROOM else room
         for room_list in reported
@@ -79,14 +81,18 @@ def expand_watch(
     # A room both watched by hand and in a list: the list's name fills in the entry's gaps.
     by_key = {room.key: room for room in merged}
     rooms = [room.filled_from(by_key[room.key]) if room.key in by_key else room for room in rooms]
-    return Watched(with_names(_unique([*people, *rooms, *merged]), names), reported)
+    mailboxes = with_names(_unique([*people, *rooms, *merged]), names)
+    return Watched(mailboxes, reported, catalogue)
 
 
-def watched_room_lists(provider: FreeBusyProvider, addresses: Iterable[str]) -> list[RoomList]:
-    """Each watched room list with its rooms, or with the reason it has none."""
+def watched_room_lists(
+    provider: FreeBusyProvider, addresses: Iterable[str]
+) -> tuple[list[RoomList], list[RoomList] | None]:
+    """Each watched room list with its rooms, or with the reason it has none; and every list
+    the server reported, when it was asked (None when it was not)."""
     wanted = list(addresses)
     if not wanted:
-        return []
+        return [], None
     if not isinstance(provider, RoomCatalog):
         logger.warning(
             "The {} provider cannot list rooms; room lists in the watch list are ignored",
@@ -95,12 +101,14 @@ def watched_room_lists(provider: FreeBusyProvider, addresses: Iterable[str]) -> 
         return [
             RoomList(a, error=MailboxError("NotSupported", "this provider has no room lists"))
             for a in wanted
-        ]
+        ], None
     try:
         reported = provider.room_lists()
     except NotSupported as error:  # Exchange 2007: no room lists; people and rooms still go
         logger.warning("Room lists in the watch list are ignored: {}", error.message)
-        return [RoomList(a, error=MailboxError("NotSupported", error.message)) for a in wanted]
+        return [
+            RoomList(a, error=MailboxError("NotSupported", error.message)) for a in wanted
+        ], None
     by_address = {rl.address.casefold(): rl for rl in reported}
     found: list[RoomList] = []
     for address in wanted:
@@ -120,7 +128,7 @@ def watched_room_lists(provider: FreeBusyProvider, addresses: Iterable[str]) -> 
                 room_list.error.message,
             )
         found.append(room_list)
-    return found
+    return found, reported
 
 
 #: The error of a watched room list the server does not report (a mistyped address).

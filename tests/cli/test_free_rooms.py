@@ -61,6 +61,9 @@ def test_watched_rooms_free_long_enough_longest_first(cli, ews, ca_file, tmp_pat
     path = config(tmp_path, ews, ca_file, PLAIN_ROOMS)
     code, out, err = cli("free-rooms", "--config", path, "--at", AT, "--json")
     assert code == 0, err
+    # The room lists are read once: for the watched list's rooms and their details alike.
+    assert len(ews.requests_for("GetRoomLists")) == 1
+    assert len(ews.requests_for("GetRooms")) == 1
     data = json.loads(out)
     assert (data["provider"], data["at"], data["for_minutes"], data["capacity"]) == (
         "exchange",

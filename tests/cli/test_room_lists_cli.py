@@ -56,8 +56,9 @@ def test_rooms_lists_them_with_no_rooms_and_the_servers_word(run_cli, config):
     assert "  no rooms (server says ErrorNameResolutionNoResults: " in done.stdout
 
 
-def test_check_warns_naming_the_lists_with_a_hint(run_cli, config):
+def test_check_warns_naming_the_lists_with_a_hint(run_cli, config, ews):
     done = run_cli("check", "--config", config, "--json")
+    assert len(ews.requests_for("GetRoomLists")) == 1  # the watch list's and the step's
     steps = {s["name"]: s for s in json.loads(done.stdout)["steps"]}
     room_lists = steps["Room lists"]
     assert room_lists["result"] == "warn", room_lists
