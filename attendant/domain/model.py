@@ -71,6 +71,8 @@ class Mailbox:
     #: Rooms: the building and floor as the watch list or the server name them.
     building: str | None = None
     floor: str | None = None
+    #: The admin's own group for the board (a watch entry's ``group``), e.g. "Front desk".
+    group: str | None = None
 
     def __post_init__(self) -> None:
         if not self.address or "@" not in self.address:
@@ -197,10 +199,17 @@ class Availability:
         return Availability(self.mailbox, tuple(kept), self.error, self.working_hours)
 
 
-#: The details a watch entry of a person may carry besides its address (INTERFACES.md §2).
-PERSON_DETAILS: tuple[str, ...] = ("name", "phone", "mobile", "department", "job_title")
+#: The details a watch entry of a person may carry besides its address: INTERFACES.md §2's,
+#: and ``group`` (the admin's own group on the board, an extension of the contract).
+PERSON_DETAILS: tuple[str, ...] = ("name", "phone", "mobile", "department", "job_title", "group")
 #: The details a watch entry of a room may carry besides its address.
-ROOM_DETAILS: tuple[str, ...] = ("name", "capacity", "building", "floor")
+ROOM_DETAILS: tuple[str, ...] = ("name", "capacity", "building", "floor", "group")
+#: Every detail, in the order an entry is written: the contract's, then ``group``.
+_ENTRY_DETAILS: tuple[str, ...] = (
+    *(d for d in PERSON_DETAILS if d != "group"),
+    *(d for d in ROOM_DETAILS if d not in PERSON_DETAILS),
+    "group",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,15 +230,18 @@ class WatchEntry:
     capacity: int | None = None
     building: str | None = None
     floor: str | None = None
+    #: The admin's own group on the board (people and rooms), e.g. "Front desk".
+    group: str | None = None
 
     @property
     def key(self) -> str:
         return self.address.casefold()
 
     def details(self) -> dict[str, str | int]:
-        """The details that are set, by key, in the order INTERFACES.md lists them."""
+        """The details that are set, by key, in the order INTERFACES.md lists them (``group``
+        last)."""
         found: dict[str, str | int] = {}
-        for name in (*PERSON_DETAILS, *ROOM_DETAILS[1:]):
+        for name in _ENTRY_DETAILS:
             value = getattr(self, name)
             if value is not None:
                 found[name] = value

@@ -2,7 +2,8 @@
 
 An admin often has the reception's list of colleagues in a spreadsheet. The columns are name,
 email, department and phone, in that order, or in any order under a header row that names
-them. Excel writes a semicolon instead of a comma where the decimal separator is a comma, and
+them; a header row may add a "Group" column (the admin's group on the board).
+Excel writes a semicolon instead of a comma where the decimal separator is a comma, and
 "CSV" from Excel on Windows is often not UTF-8, so both separators and the Windows code page
 are accepted. A bad row never spoils the file: it is reported by its line number and the good
 rows are imported. Qt-free, so that it is tested without a QApplication.
@@ -30,6 +31,7 @@ _HEADER_WORDS: dict[str, frozenset[str]] = {
     ),
     "department": frozenset({"department", "dept", "team", "office"}),
     "phone": frozenset({"phone", "telephone", "phonenumber", "extension", "ext", "tel"}),
+    "group": frozenset({"group", "boardgroup"}),
 }
 
 #: The most rows a file may have; a bigger one is probably not a list of colleagues.
@@ -45,15 +47,17 @@ class ImportedPerson:
     name: str = ""
     department: str = ""
     phone: str = ""
+    group: str = ""
 
     @property
     def entry(self) -> WatchEntry:
-        """The watch entry for this row: the address with the name, department and phone."""
+        """The watch entry for this row: the address with the name, department, phone, group."""
         return WatchEntry(
             self.email,
             name=clean_detail(self.name),
             department=clean_detail(self.department),
             phone=clean_detail(self.phone),
+            group=clean_detail(self.group),
         )
 
     @property
@@ -243,6 +247,7 @@ def _person(
             name=values.get("name", ""),
             department=values.get("department", ""),
             phone=values.get("phone", ""),
+            group=values.get("group", ""),
         ),
         None,
     )

@@ -205,7 +205,10 @@ _HTTPS_AUTHORITY = https_url("https://login.microsoftonline.com", host_only=True
 _HTTPS_GRAPH = https_url("https://graph.microsoft.com")
 _AUTHORITY_HELP = "The Entra ID sign-in host; national clouds have other hosts."
 _ADDRESS_HELP = "E-mail addresses, one an entry."
-_DETAILS_HELP = "An entry may be a table with the address and {}; what is written there wins."
+_DETAILS_HELP = (
+    "An entry may be a table with the address and {}; what is written there wins. A group "
+    "puts the entry under that heading when the board is grouped by the watch list's groups."
+)
 
 #: Every setting, by dotted key, in the order the file and the dialog show them.
 SCHEMA: dict[str, FieldSpec] = _specs(

@@ -159,3 +159,83 @@ def test_with_value_checks_details_as_the_loader_does() -> None:
         WatchEntry("r@contoso.com", capacity=8),
         WatchEntry("s@contoso.com"),
     )
+
+
+_GROUPED = """
+    schema_version = 2
+
+    [watch]
+    people = [
+        {address = "bob@contoso.com", name = "Bob Builder", department = "Sales", group = "Front desk"},
+        "alice@contoso.com",
+        {address = "carla@contoso.com", group = "Management"},
+    ]
+    rooms = [{address = "room.6@contoso.com", capacity = 12, group = "Ground floor"}]
+    """  # noqa: E501
+
+
+def test_a_group_is_read_kept_on_save_and_reaches_the_board(write: Write) -> None:
+    path = write(_GROUPED)
+    loaded = load_settings(path)
+    assert loaded.warnings == ()
+    people = loaded.settings.watch.people
+    assert people[0] == WatchEntry(
+        "bob@contoso.com", name="Bob Builder", department="Sales", group="Front desk"
+    )
+    assert people[2] == WatchEntry("carla@contoso.com", group="Management")
+    room = loaded.settings.watch.rooms[0]
+    assert room.group == "Ground floor"
+    assert room.as_mailbox(MailboxKind.ROOM).group == "Ground floor"
+    assert people[0].as_mailbox(MailboxKind.PERSON).group == "Front desk"
+
+    # Saving something else keeps every group, written last in its table.
+    save_settings(with_value(loaded.settings, "calendar.refresh_interval_seconds", 90), path)
+    text = path.read_text(encoding="utf-8")
+    assert 'department = "Sales", group = "Front desk" }' in text
+    document = tomllib.loads(text)
+    assert document["watch"]["people"][2] == {
+        "address": "carla@contoso.com",
+        "group": "Management",
+    }
+    assert document["watch"]["rooms"] == [
+        {"address": "room.6@contoso.com", "capacity": 12, "group": "Ground floor"}
+    ]
+    assert load_settings(path).settings.watch == loaded.settings.watch
+
+
+def test_a_group_of_the_wrong_kind_is_an_error_naming_the_key_and_line(write: Write) -> None:
+    path = write(
+        """
+        schema_version = 2
+        [watch]
+        people = [
+            "alice@contoso.com",
+            {address = "bob@contoso.com", group = 3},
+            {address = "carla@contoso.com", group = ""},
+            {address = "dan@contoso.com", gruop = "Sales"},
+        ]
+        rooms = [{address = "room.6@contoso.com", group = ["a", "b"]}]
+        """
+    )
+    before = path.read_bytes()
+    errors = _errors(path)
+    assert [(line, key) for line, key, _ in errors] == [
+        (5, "watch.people"),
+        (6, "watch.people"),
+        (7, "watch.people"),
+        (9, "watch.rooms"),
+    ]
+    messages = [message for _, _, message in errors]
+    assert messages[0] == 'entry 2 "group" must be a string (got 3)'
+    assert messages[1] == 'entry 3 "group" must not be empty or start or end with spaces'
+    assert messages[2].endswith('did you mean "group"?')
+    assert messages[3] == "entry 1 \"group\" must be a string (got ['a', 'b'])"
+    assert path.read_bytes() == before
+
+
+def test_with_value_checks_a_group_as_the_loader_does() -> None:
+    settings = load_settings(Path("/nonexistent/settings.toml")).settings
+    with pytest.raises(ValueError, match=r'watch.people: entry 1 "group" must be one line'):
+        with_value(settings, "watch.people", [{"address": "a@contoso.com", "group": "a\nb"}])
+    changed = with_value(settings, "watch.people", [{"address": "a@contoso.com", "group": "IT"}])
+    assert changed.watch.people == (WatchEntry("a@contoso.com", group="IT"),)
