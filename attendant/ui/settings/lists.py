@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from attendant.domain import WatchEntry
 from attendant.settings import SCHEMA, validate_value
+from attendant.ui.settings.entry_group import GroupEditor, is_enter
 from attendant.ui.settings.fields import EditSession
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -74,7 +75,8 @@ class AddressListModel(QAbstractListModel):
         name = name or self._names.get(address.casefold())
         label = f"{name} <{address}>" if name else address
         if role == Qt.ItemDataRole.DisplayRole:
-            return label
+            group = entry.group if isinstance(entry, WatchEntry) else None
+            return f"[{group}]  {label}" if group else label  # first: a long address hides the end
         if role == Qt.ItemDataRole.ToolTipRole:
             if not isinstance(entry, WatchEntry):
                 return label
@@ -97,6 +99,7 @@ _DETAIL_TITLES = {
     "capacity": "Seats",
     "building": "Building",
     "floor": "Floor",
+    "group": "Group",
 }
 
 
@@ -123,6 +126,8 @@ class AddressList(QWidget):
         self._names = names
         spec = SCHEMA[key]
         self._details = bool(spec.details)
+        #: What the entries are, for the names a screen reader says ("people", "rooms").
+        self.noun = spec.title.lower()
         self.title = QLabel(self)
         self.title.setObjectName("listTitle")
         self.model = AddressListModel(names, self)
@@ -136,7 +141,7 @@ class AddressList(QWidget):
         self.address = QLineEdit(self)
         self.address.setPlaceholderText(placeholder)
         self.address.setAccessibleName(f"Add to {spec.title} by address")
-        self.address.returnPressed.connect(self._add_typed)
+        self.address.installEventFilter(self)  # Enter adds (and does not close the dialog)
         self.address.textChanged.connect(lambda _t: self.show_message(""))
         self.add_button = QPushButton("Add", self)
         self.add_button.setAccessibleName(f"Add to {spec.title}")
@@ -159,6 +164,10 @@ class AddressList(QWidget):
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._spec_title = spec.title
         self.locked = session.is_locked(key)
+        self.group: GroupEditor | None = None
+        if "group" in spec.details:
+            self.group = GroupEditor(self)
+            layout.insertWidget(layout.indexOf(self.remove_button), self.group)
         for widget in (self.address, self.add_button, self.remove_button):
             widget.setEnabled(not self.locked)
         if self.locked:
@@ -238,6 +247,9 @@ class AddressList(QWidget):
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.remove_selected()
                 return True
+        if watched is self.address and is_enter(event):
+            self._add_typed()
+            return True
         return super().eventFilter(watched, event)
 
     def _add_typed(self) -> None:
