@@ -56,8 +56,9 @@ class WatchPage(QWidget):
         self.search_button.clicked.connect(self.open_search)
         self.import_button = QPushButton("&Import CSV…", self)
         self.import_button.setToolTip(
-            "A CSV file with the columns name, email, department, phone (comma or semicolon, "
-            "header row optional)"
+            "A CSV file with the columns name, email, department, phone (comma, semicolon or "
+            "tab, header row optional), or an export of Outlook, Entra ID or Exchange; rooms "
+            "(RoomMailbox, or capacity, building, floor columns) go to the rooms"
         )
         self.import_button.clicked.connect(self.choose_and_import)
         self.import_report = note("", self)
@@ -135,8 +136,10 @@ class WatchPage(QWidget):
             return None
         fresh = result.new_entries(self.people.addresses)
         added, _problems = self.people.add(fresh)
-        already = len(result.people) - len(fresh)
-        rows = len(result.people) + len(result.problems)
+        fresh_rooms = result.new_room_entries(self.rooms.addresses)
+        added += self.rooms.add(fresh_rooms)[0] if fresh_rooms else 0
+        already = len(result.people) + len(result.rooms) - len(fresh) - len(fresh_rooms)
+        rows = len(result.people) + len(result.rooms) + len(result.problems)
         lines = [f"Imported {added} of {rows} rows from {path.name}."]
         if already:
             lines.append(f"{already} were already in the list.")
@@ -147,6 +150,7 @@ class WatchPage(QWidget):
                 lines.append(f"… and {len(result.problems) - SHOWN_PROBLEMS} more.")
         self._report("\n".join(lines), error=bool(result.problems))
         self.people.refresh()
+        self.rooms.refresh()
         return result
 
     def _report(self, text: str, *, error: bool) -> None:
