@@ -26,6 +26,8 @@ from attendant.providers.errors import (
     ProviderError,
     SignInRequired,
 )
+from attendant.services.check_presence import STEP as PRESENCE_STEP
+from attendant.services.check_presence import has_presence, presence_step
 from attendant.services.clock import day_window, local_now
 from attendant.services.guarded import GuardedProvider
 from attendant.services.setup import effective_watch
@@ -137,15 +139,22 @@ def _run_steps(
                     if _is_credentials(error)
                     else _failed("Server", error)
                 )
-            return _skip_rest(steps, record, after_credentials=_is_credentials(error))
+            return _skip_rest(
+                steps,
+                record,
+                after_credentials=_is_credentials(error),
+                presence=has_presence(guarded),
+            )
 
     sample: list[Mailbox] = []
     catalogue: list[RoomList] | None = None
+    mailboxes: list[Mailbox] = []
     try:
         effective = effective_watch(provider, watch)
         watched = guarded.call(lambda p: expand_watch(p, effective))
         catalogue = watched.catalogue
-        sample = watched.mailboxes[:SAMPLE_SIZE]
+        mailboxes = watched.mailboxes
+        sample = mailboxes[:SAMPLE_SIZE]
         if not sample:
             record(
                 CheckStep(
@@ -175,7 +184,12 @@ def _run_steps(
                 record(CheckStep("Free/busy query", StepResult.PASS, detail))
     except ProviderError as error:
         record(_failed("Free/busy query", error))
-        return _skip_rest(steps, record, after_credentials=_is_credentials(error))
+        return _skip_rest(
+            steps,
+            record,
+            after_credentials=_is_credentials(error),
+            presence=has_presence(guarded),
+        )
 
     if isinstance(provider, RoomCatalog):
         try:
@@ -194,6 +208,8 @@ def _run_steps(
                 "Room lists", StepResult.SKIP, f"The {provider.name} provider cannot list rooms."
             )
         )
+    if has_presence(guarded):
+        record(presence_step(guarded, mailboxes))
     return steps
 
 
@@ -221,14 +237,17 @@ def _is_credentials(error: ProviderError) -> bool:
     return isinstance(error, CredentialsRejected | SignInRequired)
 
 
-def _skip_rest(steps: list[CheckStep], add: Emit, *, after_credentials: bool) -> list[CheckStep]:
+def _skip_rest(
+    steps: list[CheckStep], add: Emit, *, after_credentials: bool, presence: bool = False
+) -> list[CheckStep]:
     reason = (
         "Not tried: the credentials failed, and Attendant makes one logon attempt at most."
         if after_credentials
         else "Not tried after the failure above."
     )
     names = {s.name for s in steps}
-    for name in ("Free/busy query", "Room lists"):
+    later = ("Free/busy query", "Room lists", *((PRESENCE_STEP,) if presence else ()))
+    for name in later:
         if name not in names:
             add(CheckStep(name, StepResult.SKIP, reason))
     return steps

@@ -233,7 +233,8 @@ class FakeGraph(LoopbackHTTPSServer):
             self._injected.extend([response] * count)
 
     def refuse(self, route: str, status: int, code: str, message: str) -> None:
-        """Every request to ``route`` ("users", "places", "getSchedule") gets this error."""
+        """Every request to ``route`` ("users", "places", "getSchedule", "presence") gets
+        this error."""
         with self._lock:
             self._refused[route] = _error(status, code, message)
 
@@ -314,6 +315,8 @@ class FakeGraph(LoopbackHTTPSServer):
             return self._users(request, query, full=allowed(FULL_PROFILE_PERMISSIONS))
         if request.method == "POST" and path == "/v1.0/communications/getPresencesByUserId":
             self.routes["presence"] += 1
+            if "presence" in self._refused:
+                return self._refused["presence"]
             if not allowed(graph_presence.PRESENCE_PERMISSIONS):
                 return denied
             return graph_presence.presences(self, request)

@@ -649,8 +649,10 @@ def test_cli_signin_availability_rooms_and_check(world, cli_config, capsys, monk
         "Room list permission (Place.Read.All)",
         "Free/busy query",
         "Room lists",
+        "Teams presence (Presence.Read.All)",
     ]
-    assert steps[-1]["detail"] == "3 room lists with 4 rooms"
+    assert steps[-2]["detail"] == "3 room lists with 4 rooms"
+    assert steps[-1]["detail"] == "Consent granted: alice@contoso.com is Available in Teams"
 
 
 def test_cli_throttled_exits_4_and_the_next_run_sends_nothing(world, cli_config, capsys):
