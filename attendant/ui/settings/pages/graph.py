@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QWidget
 
 from attendant.providers.base import ProviderInfo
 from attendant.ui.settings.fields import EditSession, add_field, form_layout, make_field
-from attendant.ui.settings.pages.base import ProviderPage, group, note
-from attendant.ui.settings.pages.office365 import app_registration_fields
+from attendant.ui.settings.pages.base import group, note
+from attendant.ui.settings.pages.office365 import Microsoft365Page
 from attendant.ui.settings.worker import ProviderAccess
 
 NO_MODERN_WARNING = (
@@ -15,7 +15,7 @@ NO_MODERN_WARNING = (
 )
 
 
-class GraphPage(ProviderPage):
+class GraphPage(Microsoft365Page):
     """Grant, tenant and client IDs, sign-in; the authority and Graph URL are advanced."""
 
     def __init__(
@@ -35,26 +35,8 @@ class GraphPage(ProviderPage):
             form, make_field("calendar.grant_modern_auth", session, where=where)
         )
         self.layout_.addWidget(box)
-        keys = (
-            "calendar.graph.tenant_id",
-            "calendar.graph.client_id",
-            "calendar.graph.authority",
-            "calendar.graph.graph_url",
-            "calendar.grant_modern_auth",
-        )
-        self.tenant_id, self.client_id, self.signin = app_registration_fields(
-            self, "calendar.graph", sign_in_keys=keys
-        )
-        self.layout_.addStretch(1)
-
-        self.advanced, advanced_layout = group("Microsoft Graph", self)
-        form = form_layout()
-        advanced_layout.addLayout(form)
-        self.authority = add_field(
-            form, make_field("calendar.graph.authority", session, where=where)
-        )
-        self.graph_url = add_field(
-            form, make_field("calendar.graph.graph_url", session, where=where)
+        self.graph_url = self._app_registration(
+            "calendar.graph", "calendar.graph.graph_url", "Microsoft Graph"
         )
         session.changed.connect(self._on_changed)
         self._on_changed("calendar.grant_modern_auth")
@@ -63,7 +45,3 @@ class GraphPage(ProviderPage):
         if key == "calendar.grant_modern_auth":
             modern = bool(self.session.get(key))
             self.grant_modern.set_warning(None if modern else NO_MODERN_WARNING)
-
-    def shown(self) -> None:
-        if self.signin.status is None:
-            self.signin.refresh()

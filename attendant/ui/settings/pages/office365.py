@@ -14,6 +14,7 @@ from attendant.providers.base import ProviderInfo
 from attendant.ui.settings.fields import (
     EditSession,
     FieldEditor,
+    Warn,
     add_field,
     form_layout,
     make_field,
@@ -37,39 +38,73 @@ NO_MODERN_WARNING = (
 )
 
 
-def app_registration_fields(
-    page: ProviderPage, section: str, *, sign_in_keys: tuple[str, ...]
-) -> tuple[FieldEditor, FieldEditor, SignInPanel]:
-    """The tenant and client ID fields and the sign-in panel, shared with the Graph page."""
-    session = page.session
-    box, box_layout = group("App registration (Entra ID)", page)
-    form = form_layout()
-    box_layout.addLayout(form)
-    tenant_id = add_field(
-        form,
-        make_field(
+class Microsoft365Page(ProviderPage):
+    """A page that signs in to Microsoft 365: the app registration's tenant and client IDs,
+    the sign-in panel, and an advanced group with the authority and the service's URL."""
+
+    tenant_id: FieldEditor
+    client_id: FieldEditor
+    signin: SignInPanel
+    advanced: QWidget
+    authority: FieldEditor
+
+    def _app_registration(
+        self,
+        section: str,
+        url_key: str,
+        advanced_title: str,
+        url_warning: Warn | None = None,
+    ) -> FieldEditor:
+        """Build the IDs, sign-in and advanced parts below what is already on the page; the
+        service URL's field."""
+        session = self.session
+        box, box_layout = group("App registration (Entra ID)", self)
+        form = form_layout()
+        box_layout.addLayout(form)
+        self.tenant_id = add_field(
+            form,
+            make_field(
+                f"{section}.tenant_id",
+                session,
+                where=self.where,
+                placeholder="00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com",
+            ),
+        )
+        self.client_id = add_field(
+            form,
+            make_field(
+                f"{section}.client_id",
+                session,
+                where=self.where,
+                placeholder="00000000-0000-0000-0000-000000000000",
+            ),
+        )
+        box_layout.addWidget(OtherPageIds(session, section, box))
+        self.layout_.addWidget(box)
+        box, box_layout = group("Sign-in", self)
+        keys = (
             f"{section}.tenant_id",
-            session,
-            where=page.where,
-            placeholder="00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com",
-        ),
-    )
-    client_id = add_field(
-        form,
-        make_field(
             f"{section}.client_id",
-            session,
-            where=page.where,
-            placeholder="00000000-0000-0000-0000-000000000000",
-        ),
-    )
-    box_layout.addWidget(OtherPageIds(session, section, box))
-    page.layout_.addWidget(box)
-    box, box_layout = group("Sign-in", page)
-    signin = SignInPanel(page.access, session, keys=sign_in_keys, parent=box)
-    box_layout.addWidget(signin)
-    page.layout_.addWidget(box)
-    return tenant_id, client_id, signin
+            f"{section}.authority",
+            url_key,
+            "calendar.grant_modern_auth",
+        )
+        self.signin = SignInPanel(self.access, session, keys=keys, parent=box)
+        box_layout.addWidget(self.signin)
+        self.layout_.addWidget(box)
+        self.layout_.addStretch(1)
+
+        self.advanced, advanced_layout = group(advanced_title, self)
+        form = form_layout()
+        advanced_layout.addLayout(form)
+        self.authority = add_field(
+            form, make_field(f"{section}.authority", session, where=self.where)
+        )
+        return add_field(form, make_field(url_key, session, where=self.where, warn=url_warning))
+
+    def shown(self) -> None:
+        if self.signin.status is None:
+            self.signin.refresh()
 
 
 #: The sections that share an app registration's tenant and client IDs, and their titles.
@@ -123,7 +158,7 @@ class OtherPageIds(QWidget):
         self.update_offer()
 
 
-class Office365Page(ProviderPage):
+class Office365Page(Microsoft365Page):
     """Grants, tenant and client IDs, sign-in; the authority and EWS URL are advanced."""
 
     def __init__(
@@ -149,27 +184,11 @@ class Office365Page(ProviderPage):
         self.both_warning = note(BOTH_GRANTS_WARNING, box, name="fieldWarning")
         box_layout.addWidget(self.both_warning)
         self.layout_.addWidget(box)
-        keys = (
-            "calendar.office365.tenant_id",
-            "calendar.office365.client_id",
-            "calendar.office365.authority",
+        self.ews_url = self._app_registration(
+            "calendar.office365",
             "calendar.office365.ews_url",
-            "calendar.grant_modern_auth",
-        )
-        self.tenant_id, self.client_id, self.signin = app_registration_fields(
-            self, "calendar.office365", sign_in_keys=keys
-        )
-        self.layout_.addStretch(1)
-
-        self.advanced, advanced_layout = group("Exchange Online (EWS)", self)
-        form = form_layout()
-        advanced_layout.addLayout(form)
-        self.authority = add_field(
-            form, make_field("calendar.office365.authority", session, where=where)
-        )
-        self.ews_url = add_field(
-            form,
-            make_field("calendar.office365.ews_url", session, where=where, warn=ews_url_warning),
+            "Exchange Online (EWS)",
+            url_warning=ews_url_warning,
         )
         session.changed.connect(self._on_changed)
         self._update_grants()
@@ -183,7 +202,3 @@ class Office365Page(ProviderPage):
         modern = bool(self.session.get("calendar.grant_modern_auth"))
         self.both_warning.setVisible(basic and modern)
         self.grant_modern.set_warning(None if modern else NO_MODERN_WARNING)
-
-    def shown(self) -> None:
-        if self.signin.status is None:
-            self.signin.refresh()
