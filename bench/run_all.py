@@ -18,6 +18,7 @@ BENCHMARKS = (
     "bench_board.py",
     "bench_looks.py",
     "bench_search.py",
+    "bench_groups.py",
     "bench_presence.py",
     "bench_ews.py",
     "bench_graph.py",

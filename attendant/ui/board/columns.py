@@ -2,8 +2,8 @@
 
 Presence sits beside the status; the contact columns (phone, mobile, department, job title)
 sit before the day's timeline. A contact column is shown once the user asks for it in the
-header's menu (Department also when grouping by department), so an empty
-column never takes the timeline's room. What the user chooses in the header's menu is kept
+header's menu, so an empty column never takes the timeline's room (grouped by department, each
+department's heading says it). What the user chooses in the header's menu is kept
 in :class:`BoardMemory`.
 """
 
@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
 from attendant.ui.board.cells import CONTACT_COLUMNS, HEADERS, Column
+from attendant.ui.board.grouping import add_grouping_actions
 from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.remembered import BoardMemory
 
@@ -89,8 +90,6 @@ class BoardColumns:
             return chosen
         if column is Column.PRESENCE:
             return self._board.has_presence()
-        if column is Column.DEPARTMENT and self._memory.grouping == "department":
-            return True
         # Contact columns are hidden until asked for: at 150 % even a full-HD screen has no
         # room for a phone column beside the day's timeline, and the details pane shows it.
         return column not in CONTACT_COLUMNS
@@ -117,15 +116,8 @@ class BoardColumns:
             action.setCheckable(True)
             action.setChecked(self.shown(column))
             action.toggled.connect(lambda on, c=column: self.choose(c, on))
-        if not self._never & {Column.DEPARTMENT}:
-            menu.addSeparator()
-            group = menu.addAction("&Group by department")
-            group.setObjectName("groupByDepartment")
-            group.setCheckable(True)
-            group.setChecked(self._memory.grouping == "department")
-            group.toggled.connect(
-                lambda on: self._board.set_grouping("department" if on else "none")
-            )
+        menu.addSeparator()
+        add_grouping_actions(menu, self._board, department=Column.DEPARTMENT not in self._never)
         menu.popup(header.mapToGlobal(pos))
 
     def _repaint_presence(self) -> None:

@@ -69,6 +69,13 @@ class BoardFilter(QSortFilterProxyModel):
     def only_free(self) -> bool:
         return self._only_free
 
+    def accepted(self) -> list[bool]:
+        """For each row of the board, whether this filter shows it (the proxy keeps the board's
+        order, so the rows shown are the accepted ones in turn)."""
+        if self._accepted is None:
+            self._accepted = self._decide_all()
+        return self._accepted
+
     def set_search(self, text: str) -> None:
         """Keep rows in which every word of ``text`` is found (:mod:`attendant.services.fuzzy`)."""
         words = tuple(dict.fromkeys(text.casefold().split()))

@@ -1,7 +1,8 @@
 """The board the receptionist organises: favourites on top, groups, presence, contacts.
 
 A thin layer over :class:`BoardModel`: favourites (pinned to the top whatever the sort),
-grouping by department, Teams presence beside the status, and whether a contact column has
+grouping by department or by the watch list's groups (:meth:`OrganisedBoard.sections` gives
+each row its heading), Teams presence beside the status, and whether a contact column has
 anything to show. What the receptionist sets up is kept in :class:`BoardMemory`.
 
 Presence arrives after the statuses and changes often, so an update only swaps a dictionary
@@ -16,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
 
-from attendant.domain import Presence
+from attendant.domain import Mailbox, Presence, Snapshot
 from attendant.ui.board import roles
 from attendant.ui.board.cells import Column
 from attendant.ui.board.model import BoardModel
@@ -24,6 +25,18 @@ from attendant.ui.board.remembered import BoardMemory
 from attendant.ui.common.icons import favourite_icon
 
 _LAST = "\U0010ffff"
+#: The heading of the favourites on a grouped board, and of the rows without a group.
+PINNED = "Pinned"
+NO_GROUP = {"department": "No department", "group": "No group"}
+
+
+def group_name(mailbox: Mailbox, grouping: str) -> str:
+    """The group ``mailbox`` belongs to under ``grouping`` ("" when none)."""
+    if grouping == "department":
+        return mailbox.department or ""
+    if grouping == "group":
+        return mailbox.group or ""
+    return ""
 
 
 class OrganisedBoard(BoardModel):
@@ -47,6 +60,9 @@ class OrganisedBoard(BoardModel):
     ) -> None:
         self.memory = memory if memory is not None else BoardMemory(None)
         self._presence: Mapping[str, Presence] = {}
+        self._sections: list[str] | None = None
+        self._headed: dict[str, dict[int, str]] = {}
+        self._headings: dict[int, str] = {}
         super().__init__(clock, tz=tz, slice_seconds=slice_seconds, parent=parent)
         self._star = favourite_icon()
 
@@ -82,22 +98,64 @@ class OrganisedBoard(BoardModel):
         """Pin the row's mailbox to the top (or unpin it); remembered at once."""
         pinned = self.memory.toggle_favourite(self.availability(row).mailbox.key)
         self._texts.clear()
+        self._sections = None
         self._reorder(emit=True)
         self.arrangement_changed.emit()
         return pinned
 
     def set_grouping(self, grouping: str) -> None:
-        """ "none" or "department": rows of a department together, departments by name."""
+        """ "none", "department" or "group" (the watch list's): rows of a group together,
+        groups by name, rows without one last."""
         if grouping != self.memory.grouping:
             self.memory.grouping = grouping
             self.memory.save()
+            self._sections = None
             self._reorder(emit=True)
             self.arrangement_changed.emit()
 
     def group_of(self, row: int) -> str:
-        if self.memory.grouping == "department":
-            return self.availability(row).mailbox.department or ""
-        return ""
+        return group_name(self.availability(row).mailbox, self.memory.grouping)
+
+    def sections(self) -> list[str] | None:
+        """For each row, the heading it comes under (favourites under :data:`PINNED`, rows
+        without a group under "No group"); None when the board is not grouped."""
+        grouping = self.memory.grouping
+        if grouping == "none":
+            return None
+        if self._sections is None:
+            entries = self._entries
+            empty = NO_GROUP[grouping]
+            spelt: dict[str, str] = {}  # "sales" and "Sales" sort together: one heading
+            names = (
+                [a.mailbox.department for a in entries]
+                if grouping == "department"
+                else [a.mailbox.group for a in entries]
+            )
+            sections = [spelt.setdefault(n.casefold(), n) if n else empty for n in names]
+            favourites = self.memory.favourites
+            if favourites:
+                for row, availability in enumerate(entries):
+                    if availability.mailbox.key in favourites:
+                        sections[row] = PINNED
+            self._sections = sections
+        return self._sections
+
+    def is_group(self, title: str) -> bool:
+        """Whether the heading ``title`` is a group's (not the favourites' or "No group")."""
+        return title != PINNED and title not in NO_GROUP.values()
+
+    def set_headings(self, owner: str, headings: dict[int, str]) -> None:
+        """The headings a view shows above rows (by row), for screen readers (see :meth:`data`)."""
+        self._headed[owner] = headings
+        self._headings = {row: text for part in self._headed.values() for row, text in part.items()}
+
+    def set_snapshot(self, snapshot: Snapshot | None) -> None:
+        # Same mailboxes, but a group or department changed: the rows move to their group.
+        before = self.sections()
+        super().set_snapshot(snapshot)
+        self._sections = None
+        if before is not None and len(before) == self.rowCount() and before != self.sections():
+            self._reorder(emit=True)
 
     # -- BoardModel ------------------------------------------------------------------------
 
@@ -107,6 +165,10 @@ class OrganisedBoard(BoardModel):
             return presence.words if presence is not None else ""
         if role == roles.DECORATION and index.column() == Column.NAME and index.isValid():
             return self._star if self.is_favourite(index.row()) else None
+        if role == roles.ACCESSIBLE and index.column() == Column.NAME and self._headings:
+            heading = self._headings.get(index.row())
+            if heading is not None:  # the row under a heading: the heading is said first
+                return f"{heading}: {self.availability(index.row()).mailbox.display_name}"
         if role == roles.TOOLTIP and index.column() == Column.PRESENCE and index.isValid():
             presence = self.presence_of(index.row())
             if presence is None:
@@ -129,10 +191,13 @@ class OrganisedBoard(BoardModel):
         if not favourites and grouping == "none":
             return wanted
         entries = self._entries
+        self._sections = None
 
         def place(row: int) -> tuple[bool, str]:
             mailbox = entries[row].mailbox
-            group = (mailbox.department or _LAST).casefold() if grouping == "department" else ""
-            return (mailbox.key not in favourites, group)
+            return (
+                mailbox.key not in favourites,
+                (group_name(mailbox, grouping) or _LAST).casefold(),
+            )
 
         return sorted(wanted, key=place)

@@ -37,6 +37,7 @@ from attendant.ui.board.columns import BoardColumns
 from attendant.ui.board.details import DetailsPane
 from attendant.ui.board.favourites import Favourites
 from attendant.ui.board.filtering import BoardFilter
+from attendant.ui.board.headings import GroupHeadings
 from attendant.ui.board.model import DOMAIN_ROLE, STATUS_ROLE, BoardModel, Column
 from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
@@ -154,6 +155,7 @@ class BoardPanel(QWidget):
                 self.view, board, board.memory, kind.value, never=hidden_columns
             )
             self.favourites = Favourites(self.view, board, self.row_actions)
+            self.headings = GroupHeadings(self.view, self.proxy, board)
         else:  # a plain board has no presence or contact details to show
             for column in Column:
                 self.view.setColumnHidden(column, column > Column.TODAY)

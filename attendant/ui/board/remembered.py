@@ -12,8 +12,8 @@ from typing import Any
 
 from attendant.statefile import read_json, write_json
 
-#: How the people board can be grouped.
-GROUPINGS = ("none", "department")
+#: How the boards can be grouped: not at all, by department, by the watch list's groups.
+GROUPINGS = ("none", "department", "group")
 
 
 class BoardMemory:

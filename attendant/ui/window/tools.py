@@ -14,7 +14,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMainWindow, QMenu
 
 from attendant.domain import Availability
+from attendant.ui.board.grouping import GroupingMenu
 from attendant.ui.board.model import DOMAIN_ROLE, BoardModel
+from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.panel import BoardPanel
 from attendant.ui.board.room_finder import RoomFinder
 from attendant.ui.window.looks import WindowLooks
@@ -33,7 +35,7 @@ class BoardWindow(Protocol):
 
 class BoardTools:
     """The room finder dock (Ctrl+3, under the boards; it can be moved to the right), View ▸
-    Theme and Zoom, Help ▸ Keyboard shortcuts (F1)."""
+    Group, Theme and Zoom, Help ▸ Keyboard shortcuts (F1)."""
 
     def __init__(
         self,
@@ -63,6 +65,10 @@ class BoardTools:
         self.dock.visibilityChanged.connect(self.finder_action.setChecked)
         window.addAction(self.finder_action)
         _insert(view_menu, 3, self.finder_action)
+        self.grouping: GroupingMenu | None = None
+        if isinstance(board.model, OrganisedBoard):  # View ▸ Group, after Only free
+            self.grouping = GroupingMenu(board.model, view_menu)
+            _insert(view_menu, 6, self.grouping.menuAction())
 
         view_menu.addSeparator()
         tables = [board.people.view, board.rooms.view, self.finder.view]

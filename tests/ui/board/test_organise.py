@@ -108,7 +108,7 @@ def test_contact_columns_show_what_is_known_and_the_header_menu_hides_them(
     win = open_window(qtbot, clock, board_file, feed)
     view = win.people.view
     assert view.isColumnHidden(Column.PHONE)  # the timeline keeps its room until asked
-    assert view.isColumnHidden(Column.DEPARTMENT)  # shown when asked for, or grouped by it
+    assert view.isColumnHidden(Column.DEPARTMENT)  # shown when asked for
     assert view.isColumnHidden(Column.JOB_TITLE)
     assert view.isColumnHidden(Column.PRESENCE)  # no presence from this feed
     header = view.horizontalHeader()
@@ -155,6 +155,9 @@ def test_group_by_department(qtbot, clock: FakeClock, feed: FakeFeed, board_file
     ]
     assert departments == ["Finance", "HR", "IT", "Legal", "Sales", "Sales", "Support"]
     assert json.loads(board_file.read_text(encoding="utf-8"))["group"] == "department"
+    # Each department's heading says it: the column stays hidden for the day's timeline.
+    qtbot.waitUntil(lambda: win.people.headings.starts.get(4) == "Sales · 2", timeout=2000)
+    assert win.people.view.isColumnHidden(Column.DEPARTMENT)
 
 
 def test_presence_beside_the_status(
