@@ -75,7 +75,9 @@ BUILTINS: tuple[ProviderInfo, ...] = (
         description="Exchange Online through Microsoft Graph, the successor of EWS, with a "
         "delegated OAuth 2.0 sign-in. The app registration needs the delegated permissions "
         "Calendars.ReadBasic, User.ReadBasic.All and Place.Read.All; Place.Read.All (room "
-        "lists) needs an administrator's consent.",
+        "lists) needs an administrator's consent. Presence.Read.All adds Teams presence, "
+        "Mail.Read automatic replies, and User.Read.All (an administrator's consent) phones, "
+        "departments and job titles from the directory.",
         batch_size=20,
     ),
 )

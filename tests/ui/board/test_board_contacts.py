@@ -9,8 +9,10 @@ title where the watch list says nothing, and what the admin wrote stays.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
@@ -35,6 +37,7 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support grabbing the keyboard",
 )
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+SHOTS = Path(os.environ["ATTENDANT_SHOTS"]) if os.environ.get("ATTENDANT_SHOTS") else None
 
 
 class Opened(QObject):
@@ -162,6 +165,11 @@ def test_exchange_contact_data_fills_columns_actions_and_pane(
         qtbot.keyClick(menu, Qt.Key.Key_L)  # the mnemonic of "Call"
         qtbot.waitUntil(lambda: opened.urls == ["tel:+39065550100"], timeout=2000)
         assert ews.schema_errors == [] and ews.response_schema_errors == []
+        if SHOTS is not None:  # the contact columns shown, as a receptionist would ask for them
+            menu.close()
+            for column in (Column.PHONE, Column.MOBILE, Column.DEPARTMENT, Column.JOB_TITLE):
+                view.setColumnHidden(column, False)
+            window.grab().save(str(SHOTS / "board-directory-contacts.png"))
     finally:
         _close(qtbot, qasync_loop, window, service)
 
