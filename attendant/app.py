@@ -25,6 +25,7 @@ from attendant import __version__
 from attendant.log import configure_logging
 from attendant.paths import app_paths, ensure_dirs
 from attendant.settings import default_settings
+from attendant.statefile import sweep_temp_files
 
 if TYPE_CHECKING:
     from attendant.ui.window.main_window import MainWindow
@@ -83,6 +84,7 @@ def run_gui(
     paths = app_paths(config)
     ensure_dirs(paths, settings_folder=config is None)
     configure_logging(paths.log_file, level="DEBUG" if verbose else "INFO")
+    sweep_temp_files(paths.state_dir)  # of writes killed before their rename
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -119,3 +119,96 @@ def test_killing_the_process_while_it_writes_loses_and_damages_nothing(tmp_path:
                 assert round_held in (15 + done % 3000, 15 + (done + 1) % 3000), held
             else:
                 assert round_held in (done, done + 1), (what, held, done)
+
+
+HUNG_WRITER = r"""
+import sys
+import time
+from pathlib import Path
+
+from attendant.statefile import write_json
+
+
+class Endless(list):
+    '''A list whose writing never ends: the process is killed in the middle of it.'''
+
+    def __iter__(self):
+        yield "first"
+        print("writing", flush=True)
+        time.sleep(3600)
+        yield "never"
+
+
+path = Path(sys.argv[1])
+write_json(path, {"round": 1})
+write_json(path, {"round": 2, "items": Endless(["first"])})
+"""
+
+
+def _hung_writer(path: Path) -> subprocess.Popen[str]:
+    """A process that wrote ``path`` once and is now in the middle of writing it again."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", HUNG_WRITER, str(path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert line == "writing\n", (line, child.stderr.read() if child.stderr else "")
+    return child
+
+
+def _temps(folder: Path, name: str) -> list[Path]:
+    return sorted(folder.glob(f".{name}.*.tmp"))
+
+
+@pytest.mark.timeout(120)
+def test_temp_files_of_killed_writes_are_removed_at_the_next_start_and_write(
+    tmp_path: Path,
+) -> None:
+    from attendant.paths import app_paths
+    from attendant.statefile import read_json, write_json
+
+    state = app_paths(None).state_dir
+    state.mkdir(parents=True, exist_ok=True)
+    killed = _hung_writer(state / "board.json")
+    os.kill(killed.pid, signal.SIGKILL)  # between creating its temp file and the rename
+    killed.wait(timeout=30)
+    (left,) = _temps(state, "board.json")
+    assert f".board.json.{killed.pid}." in left.name
+    assert read_json(state / "board.json") == {"round": 1}  # the old file is whole
+    alive = _hung_writer(state / "layout.json")  # another process, still writing
+    try:
+        (writing,) = _temps(state, "layout.json")
+
+        # The next start: any command that opens the settings and the state folder.
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        started = subprocess.run(
+            [sys.executable, "-m", "attendant", "availability", "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert started.returncode == 0, started.stderr
+        assert _temps(state, "board.json") == []
+        assert _temps(state, "layout.json") == [writing]  # a write under way is left alone
+        assert read_json(state / "board.json") == {"round": 1}
+        log = app_paths(None).log_file.read_text(encoding="utf-8")
+        assert f"temporary file(s) of interrupted writes in {state}: {left.name}" in log
+    finally:
+        os.kill(alive.pid, signal.SIGKILL)
+        alive.wait(timeout=30)
+
+    # The next write of the same file, in this process: the dead writer's file goes.
+    assert _temps(state, "layout.json") == [writing]
+    assert write_json(state / "layout.json", {"round": 3})
+    assert _temps(state, "layout.json") == []
+    assert read_json(state / "layout.json") == {"round": 3}
+    assert list(state.glob(".*.tmp")) == []

@@ -32,6 +32,7 @@ from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import identity, signed_in_account, start_line
 from attendant.services.setup import open_provider
 from attendant.settings import LoadResult, SettingsError, load_settings
+from attendant.statefile import sweep_temp_files
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -138,6 +139,7 @@ class Session:
         configure_logging(
             self.paths.log_file, level="DEBUG" if args.verbose else "INFO", console=False
         )
+        sweep_temp_files(self.paths.state_dir)  # of writes killed before their rename
         self.err = err
         self._command = args.command
         self.loaded: LoadResult = load_settings(

@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from loguru import logger
+
+from attendant.statefile import write_text
 
 STATE_FILE_NAME = "credentials-state.json"
 _HASH_ITERATIONS = 200_000
@@ -84,17 +84,7 @@ class LockoutGuard:
         self._memory = data
         if self._path is None:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".state-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            Path(tmp).replace(self._path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(self._path, json.dumps(data, indent=2, sort_keys=True))
 
     # -- rejected credentials ----------------------------------------------------------
 

@@ -20,8 +20,6 @@ logged and treated as empty.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +31,7 @@ from loguru import logger
 
 from attendant.domain import Mailbox, MailboxKind
 from attendant.providers.errors import CredentialsRejected, Throttled
+from attendant.statefile import write_text
 
 CACHE_FILE_NAME = "names.json"
 #: A name is looked up again after this long (people change names, rooms get renamed).
@@ -180,19 +179,7 @@ class NameCache:
             {"version": CACHE_VERSION, "names": entries}, ensure_ascii=False, sort_keys=True
         )
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temp = tempfile.mkstemp(
-                dir=self._path.parent, prefix=f".{CACHE_FILE_NAME}.", suffix=".tmp"
-            )
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                Path(temp).replace(self._path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_text(self._path, data)
         except OSError as error:
             logger.warning("The name cache {} cannot be written: {}", self._path, error)
 

@@ -19,7 +19,6 @@ import difflib
 import os
 import re
 import sys
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from attendant.settings.problems import Problem, SettingsError, Severity
 from attendant.settings.render import settings_to_toml
 from attendant.settings.schema import CURRENT_SCHEMA_VERSION, SCHEMA, show
 from attendant.settings.tomlkeys import KeyPath, dotted, entry_path, key_lines, line_of
+from attendant.statefile import open_temp, sweep_temp_files
 
 _LEAVES: dict[KeyPath, str] = {tuple(key.split(".")): key for key in SCHEMA}
 _TABLES: frozenset[KeyPath] = frozenset(
@@ -357,10 +357,7 @@ def _freeze(value: object) -> object:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    descriptor, temp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    temp = Path(temp_name)
+    descriptor, temp = open_temp(target)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             if sys.platform != "win32":
@@ -374,6 +371,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
     if sys.platform != "win32":
         _sync_directory(target.parent)
+    sweep_temp_files(target.parent, target.name)
 
 
 def _sync_directory(directory: Path) -> None:
