@@ -1,6 +1,6 @@
 """Soak: the console that is never restarted, with days compressed into minutes.
 
-    python bench/soak.py [--minutes 10] [--json FILE]
+    python bench/soak.py [--minutes 10] [--json FILE] [--trace]
 
 Drives the real console (offscreen: the real main window, the qasync loop, the real refresh
 service, the exchange provider with the real exchangelib, the settings flow, the crash funnel)
@@ -168,6 +168,56 @@ class Exchange:
 # -- what is measured ------------------------------------------------------------------
 
 
+def fd_kinds() -> collections.Counter[str]:
+    """Open file descriptors by what they are: socket, pipe, anon_inode:[eventfd], a path."""
+    kinds: collections.Counter[str] = collections.Counter()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            kinds[target.split("[")[0] if target.startswith(("socket:", "pipe:")) else target] += 1
+    return kinds
+
+
+class Tracer:
+    """With ``--trace``: what the process holds at each baseline, to tell growth from noise.
+
+    Keeps the open descriptors by kind and a tracemalloc snapshot at every baseline; the
+    report names the descriptors and the allocation sites that grew from the second baseline
+    (the first "hour") to the last."""
+
+    def __init__(self) -> None:
+        import tracemalloc
+
+        tracemalloc.start(8)
+        self.fds: list[collections.Counter[str]] = []
+        self.snapshots: list[Any] = []
+
+    def sample(self) -> None:
+        import tracemalloc
+
+        self.fds.append(fd_kinds())
+        self.snapshots.append(tracemalloc.take_snapshot())
+        if len(self.snapshots) > 2:
+            del self.snapshots[1:-2]  # keep the first, the second and the newest
+
+    def report(self) -> list[str]:
+        if len(self.fds) < 3:
+            return []
+        first, last = self.fds[1], self.fds[-1]
+        lines = ["descriptors that grew (second baseline -> last):"]
+        for kind in sorted(set(first) | set(last)):
+            if last[kind] != first[kind]:
+                lines.append(f"  {kind}: {first[kind]} -> {last[kind]}")
+        lines.append("allocation sites that grew most (second baseline -> last):")
+        stats = self.snapshots[-1].compare_to(self.snapshots[1], "traceback")
+        for stat in stats[:12]:
+            frames = " < ".join(
+                f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback[-4:])
+            )
+            lines.append(f"  {stat.size_diff / 1024:+8.1f} KiB {stat.count_diff:+6d}  {frames}")
+        return lines
+
+
 def resources() -> dict[str, float]:
     status = Path("/proc/self/status").read_text().splitlines()
     fields = dict(line.split(":", 1) for line in status if ":" in line)
@@ -207,6 +257,7 @@ class Figures:
     cycles: int = 0
     stall_places: list[tuple[str, int]] = field(default_factory=list)
     load_average: float = 0.0
+    trace: list[str] = field(default_factory=list)
 
     @property
     def compared(self) -> tuple[dict[str, float], dict[str, float]] | None:
@@ -226,6 +277,20 @@ class Figures:
     @property
     def worst_stall_ms(self) -> float:
         return max((p.worst_stall_ms for p in self.phases), default=0.0)
+
+    @property
+    def fault_phases(self) -> list[Phase]:
+        """Every phase but the baselines: each must measure how long recovery took."""
+        return [p for p in self.phases if p.name != "baseline"]
+
+    def unmeasured(self) -> list[Phase]:
+        """Fault phases that produced no recovery figure (a bound never set, or never met)."""
+        return [p for p in self.fault_phases if p.recovery_bound_s is None or p.recovery_s is None]
+
+    @property
+    def recoveries_checked(self) -> int:
+        """Recoveries measured against their bound; an empty or broken run checks none."""
+        return len(self.fault_phases) - len(self.unmeasured())
 
     def late_recoveries(self) -> list[Phase]:
         return [
@@ -397,6 +462,7 @@ room_lists = ["{ROOM_LIST}"]
         self.watchdog.start()
         self.phase: Phase | None = None
         self._seen_failure: object = None
+        self.tracer: Tracer | None = None
 
     @property
     def service(self) -> Any:
@@ -499,6 +565,8 @@ room_lists = ["{ROOM_LIST}"]
         async def baseline() -> None:
             await asyncio.sleep(4 * INTERVAL)
             self.figures.samples.append(resources())
+            if self.tracer is not None:
+                self.tracer.sample()
             self.figures.log_bytes_max = max(self.figures.log_bytes_max, log_bytes(self.paths))
 
         async def down() -> None:
@@ -692,6 +760,10 @@ def report(figures: Figures) -> str:
         default=0.0,
     )
     names = [p.name for p in late]
+    lines.append(
+        f"recoveries checked: {figures.recoveries_checked} of {len(figures.fault_phases)} "
+        f"fault phases; unmeasured: {[p.name for p in figures.unmeasured()]}"
+    )
     lines.append(f"recoveries late: {len(late)} {names} (worst at {worst:.0%} of its bound)")
     wrong = figures.free_without_data
     lines.append(f"statuses shown free without fresh data: {len(wrong)} {wrong[:5]}")
@@ -700,10 +772,11 @@ def report(figures: Figures) -> str:
     lines.append(f"load average at the end: {figures.load_average:.1f} (2 cores)")
     for where, count in figures.stall_places:
         lines.append(f"  stalled {count * 4} ms in {where}")
+    lines.extend(figures.trace)
     return "\n".join(lines)
 
 
-def run(seconds: float) -> Figures:
+def run(seconds: float, *, trace: bool = False) -> Figures:
     """Soak for about ``seconds`` (whole cycles, at least one); returns the figures."""
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -718,6 +791,8 @@ def run(seconds: float) -> Figures:
             asyncio.set_event_loop(loop)
             soak = Soak(exchange, Path(home), figures)
             soak.funnel.install(loop)
+            if trace:
+                soak.tracer = Tracer()
             try:
                 with loop:
                     loop.run_until_complete(soak.run(seconds))
@@ -726,6 +801,8 @@ def run(seconds: float) -> Figures:
                 soak.probe.stop()
                 figures.stall_places = soak.probe.stalls.places.most_common(5)
                 figures.load_average = os.getloadavg()[0]
+                if soak.tracer is not None:
+                    figures.trace = soak.tracer.report()
                 soak.watchdog.stop()
                 soak.window.close()
                 from attendant.log import shutdown_logging
@@ -740,15 +817,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="name the descriptors and allocation sites that grew (slower: tracemalloc)",
+    )
     args = parser.parse_args()
-    figures = run(args.minutes * 60)
+    figures = run(args.minutes * 60, trace=args.trace)
     print(report(figures), flush=True)
     if args.json:
-        args.json.write_text(json.dumps(dataclasses.asdict(figures), indent=2), encoding="utf-8")
+        data = dataclasses.asdict(figures)
+        data["recoveries_checked"] = figures.recoveries_checked
+        data["fault_phases"] = len(figures.fault_phases)
+        args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
     within = (
         figures.worst_stall_ms <= 16
         and all(figures.growth(k) <= 0.05 for k in ("rss_mb", "threads", "fds", "sockets"))
         and figures.log_bytes_max <= figures.log_bound
+        and figures.cycles >= 1
+        and figures.recoveries_checked == len(figures.fault_phases) > 0
         and not figures.late_recoveries()
         and not figures.free_without_data
         and all(n == 1 for n in figures.failed_logons[::2])

@@ -36,6 +36,14 @@ def test_one_soak_cycle_recovers_from_every_fault(tmp_path: Path) -> None:
     figures = json.loads(figures_file.read_text(encoding="utf-8"))
     phases = {phase["name"]: phase for phase in figures["phases"]}
     assert len(phases) == 12, run.stdout
+    # Every fault phase measured its recovery: a run that checked nothing must not pass.
+    unmeasured = [
+        name
+        for name, p in phases.items()
+        if name != "baseline" and (p["recovery_bound_s"] is None or p["recovery_s"] is None)
+    ]
+    assert unmeasured == [], run.stdout
+    assert figures["recoveries_checked"] == figures["fault_phases"] == 11, run.stdout
 
     late = [
         f"{name}: {p['recovery_s']} s > {p['recovery_bound_s']} s"
