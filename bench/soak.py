@@ -357,7 +357,18 @@ class StallSampler(threading.Thread):
             if time.perf_counter() - self._due() < 0.016:
                 continue
             frame = sys._current_frames().get(self._gui)
-            stack = traceback.extract_stack(frame)[-12:] if frame is not None else []
+            # Without source lines: reading them (linecache) would grow the measured process.
+            stack = (
+                list(
+                    reversed(
+                        traceback.StackSummary.extract(
+                            traceback.walk_stack(frame), limit=12, lookup_lines=False
+                        )
+                    )
+                )
+                if frame is not None
+                else []
+            )
             mine = [f for f in stack if "attendant" in f.filename or "soak" in f.filename]
             top = stack[-1] if stack else None
             where = " < ".join(f"{Path(f.filename).stem}:{f.name}" for f in reversed(mine[-3:]))
@@ -742,6 +753,9 @@ def report(figures: Figures) -> str:
         lines.append("at start: " + ", ".join(f"{k} {v:.1f}" for k, v in start.items()))
     if figures.compared is not None:
         first, last = figures.compared
+        for key in ("rss_mb", "fds"):
+            series = ", ".join(f"{sample[key]:.0f}" for sample in figures.samples)
+            lines.append(f"{key} at each baseline: {series}")
         for key in ("rss_mb", "threads", "fds", "sockets"):
             lines.append(
                 f"{key:<8} first {first[key]:8.1f}  last {last[key]:8.1f}  growth "
