@@ -455,6 +455,39 @@ def test_a_second_401_after_refresh_means_sign_in(world, provider):
     assert world.graph.requests_total == 2 and world.entra.grants["refresh_token"] == 1
 
 
+def test_a_newer_token_ended_with_the_old_one_is_renewed_not_a_sign_in(make_world):
+    """Found by the soak: a request sent with token 1 gets 401 after msal had renewed to
+    token 2 and the tenant then ended every token (a session revoked, a policy change).
+    Token 2 is refused too; that is a reason to renew once more, not to ask for a sign-in."""
+    world = make_world(latency=0.3)
+    provider = world.provider()
+    try:
+        provider.room_lists()  # msal holds token 1
+        asked = world.graph.requests_total
+        answer: list[object] = []
+        worker = threading.Thread(target=lambda: answer.append(_try(provider.room_lists)))
+        worker.start()
+        while world.graph.requests_total == asked:  # token 1 is on its way
+            threading.Event().wait(0.005)
+        world.signin.access_token(force_refresh=True)  # another request renewed: token 2
+        world.entra.expire_access_tokens()  # then the tenant ended both
+        worker.join(timeout=30)
+        (lists,) = answer
+        assert isinstance(lists, list) and lists, lists
+        statuses = [r.status for r in world.graph.request_log[asked:]]
+        assert statuses[:3] == [401, 401, 200] and statuses.count(401) == 2  # tokens 1, 2, 3
+        assert world.entra.grants["refresh_token"] == 2  # the test's renewal and one more
+    finally:
+        provider.close()
+
+
+def _try(call: Any) -> object:
+    try:
+        return call()
+    except Exception as error:  # the test looks at what came back
+        return error
+
+
 def test_custom_ca_wins_over_a_wrong_requests_ca_bundle(world, monkeypatch, tmp_path):
     wrong = tls.write_ca_pem(tmp_path / "wrong.pem", trusted=False)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(wrong))

@@ -189,8 +189,13 @@ class GraphTransport:
             )
         if response.status_code == 401:
             logger.info("Graph answered 401 to {} {}; refreshing the token once", method, path)
-            token = self._refreshed_token(token)
-            response = self._send(method, url, token, kwargs)
+            for _ in range(2):
+                token, renewed_here = self._refreshed_token(token)
+                response = self._send(method, url, token, kwargs)
+                # A token another request had renewed may have been ended with the one
+                # refused (a revoked session ends every token issued so far): renew once.
+                if response.status_code != 401 or renewed_here:
+                    break
             if response.status_code == 401:
                 code, message = _graph_error(response)
                 raise SignInRequired(
@@ -224,13 +229,14 @@ class GraphTransport:
         with self._token_lock:
             return self._tokens.access_token()
 
-    def _refreshed_token(self, rejected: str) -> str:
-        """A new token, unless another thread already replaced ``rejected`` (one grant)."""
+    def _refreshed_token(self, rejected: str) -> tuple[str, bool]:
+        """A new token, unless another thread already replaced ``rejected`` (one grant);
+        and whether it was renewed here (True) or taken from the cache (False)."""
         with self._token_lock:
             current = self._tokens.access_token()
             if current != rejected:
-                return current
-            return self._tokens.access_token(force_refresh=True)
+                return current, False
+            return self._tokens.access_token(force_refresh=True), True
 
     def _proxies_for(self, url: str) -> dict[str, str]:
         host = urlsplit(url).netloc
