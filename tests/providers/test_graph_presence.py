@@ -105,6 +105,23 @@ def test_401_to_presence_is_a_refusal_not_a_sign_in_matter(world: World, tmp_pat
     provider.close()
 
 
+def test_a_token_ended_early_is_renewed_for_presence_not_taken_for_a_refusal(
+    world: World, tmp_path
+):
+    """Found by the soak: when the tenant ends the tokens early, presence's 401 says
+    InvalidAuthenticationToken; that is a token to renew, not a missing consent (which held
+    presence back for a quarter of an hour with a hint to grant a permission)."""
+    world.graph.mailboxes["alice@contoso.com"].presence = ("Busy", "InACall")
+    provider = provider_in(world, tmp_path)
+    provider.presences(boxes("alice@contoso.com"))  # the id is known, the token in use
+    world.entra.expire_access_tokens()
+    renewed = world.entra.grants["refresh_token"]
+    found = provider.presences(boxes("alice@contoso.com"))
+    assert found == {"alice@contoso.com": Presence("Busy", "InACall")}
+    assert world.entra.grants["refresh_token"] == renewed + 1
+    provider.close()
+
+
 def test_403_without_consent_and_429_with_retry_after(make_world, tmp_path):
     world = make_world(permissions=["Calendars.ReadBasic", "Place.Read.All", "User.ReadBasic.All"])
     provider = provider_in(world, tmp_path)

@@ -172,21 +172,15 @@ class GraphTransport:
     ) -> Json:
         """One call; ``refresh_on_401=False`` for endpoints (presence) that answer 401 to a
         token that works everywhere else: their 401 is a refusal (ConsentMissing), never a
-        reason to renew the token or to ask for a sign-in."""
+        reason to ask for a sign-in. Only a 401 that says the token itself is invalid
+        (``InvalidAuthenticationToken``: expired, or ended early by the tenant) renews it."""
         url = self.url(path)
         if not url.startswith(self.base + "/"):
             raise BadResponse(f"Graph pointed to {url}, outside {self.base}; not followed.")
         token = self._current_token()
         response = self._send(method, url, token, kwargs)
         if response.status_code == 401 and not refresh_on_401:
-            code, message = _graph_error(response)
-            raise ConsentMissing(
-                f"Microsoft Graph refused {method} {path.split('?')[0]} "
-                f"(401 {code}: {message}) to a sign-in it accepts elsewhere.",
-                permission=permission,
-                hint=f"Grant the delegated permission {permission} to the app registration, "
-                "then sign in again; nothing else is affected.",
-            )
+            self._refusal(response, method, path, permission)
         if response.status_code == 401:
             logger.info("Graph answered 401 to {} {}; refreshing the token once", method, path)
             for _ in range(2):
@@ -197,12 +191,28 @@ class GraphTransport:
                 if response.status_code != 401 or renewed_here:
                     break
             if response.status_code == 401:
+                if not refresh_on_401:
+                    self._refusal(response, method, path, permission)
                 code, message = _graph_error(response)
                 raise SignInRequired(
                     f"Microsoft Graph does not accept the sign-in ({code or 401}: {message}).",
                     hint="Sign in again (Settings ▸ Sign in, or `attendant signin`).",
                 )
         return self._parse(response, method, path, permission)
+
+    @staticmethod
+    def _refusal(response: requests.Response, method: str, path: str, permission: str) -> None:
+        """Raises ConsentMissing for a 401 that is not about the token itself."""
+        code, message = _graph_error(response)
+        if code == "InvalidAuthenticationToken":
+            return  # the token is expired or ended: renew it like everywhere else
+        raise ConsentMissing(
+            f"Microsoft Graph refused {method} {path.split('?')[0]} "
+            f"(401 {code}: {message}) to a sign-in it accepts elsewhere.",
+            permission=permission,
+            hint=f"Grant the delegated permission {permission} to the app registration, "
+            "then sign in again; nothing else is affected.",
+        )
 
     def probe(self, url: str) -> int:
         """The status of an unauthenticated GET of ``url`` (same trust and proxies)."""
