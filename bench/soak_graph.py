@@ -183,8 +183,7 @@ room_lists = ["{ROOM_LIST}"]
         bound = INTERVAL + 0.5
 
         async def baseline() -> None:
-            await asyncio.sleep(4 * INTERVAL)
-            self.sample()
+            await self.sample(4 * INTERVAL)
 
         async def down() -> None:
             await self.exchange("stop")
