@@ -577,9 +577,13 @@ room_lists = ["{ROOM_LIST}"]
         from attendant.services.state import FeedHealth
 
         def fresh() -> bool:
+            # A refresh that started after ``moment`` and finished well: the state published
+            # when a refresh starts (``refreshing``) still holds the data from before.
             state = self.service.state
             return (
                 state.health is FeedHealth.OK
+                and not state.refreshing
+                and state.last_success is not None
                 and state.last_attempt is not None
                 and state.last_attempt.timestamp() >= moment
                 and self.window.model.snapshot is state.snapshot
