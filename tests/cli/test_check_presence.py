@@ -133,3 +133,18 @@ def test_a_401_from_presence_does_not_block_the_token(make_world, tmp_path, caps
     assert code == 0 and out["entries"][0]["status"] == "busy"
     code, steps = _check(capsys, config)
     assert code == 0 and steps["Signed in"]["result"] == "pass"
+
+
+def test_with_no_person_watched_the_signed_in_account_is_asked(make_world, tmp_path, capsys):
+    world: World = make_world()
+    world.graph.add_mailbox("reception@contoso.com", "Reception Desk", presence=("Away", "Away"))
+    config = _configured(world, tmp_path)
+    text = Path(config).read_text(encoding="utf-8")
+    Path(config).write_text(
+        text.replace('people = ["alice@contoso.com", "bob@contoso.com"]', "people = []"),
+        encoding="utf-8",
+    )
+    code, steps = _check(capsys, config)
+    assert code == 0, steps
+    assert steps[STEP]["result"] == "pass"
+    assert steps[STEP]["detail"] == "Consent granted: reception@contoso.com is Away in Teams"

@@ -75,6 +75,12 @@ def test_a_presence_refusal_is_a_warning_with_a_hint(qtbot, make_world, tmp_path
     assert "passed with warnings" in dialog.check_panel.status.text()
     texts = [label.text() for label in dialog.check_panel.findChildren(QLabel)]
     assert any("Hint: Add the delegated permission Presence.Read.All" in t for t in texts)
+    # The 401 blocked nothing: a second run signs in with the same token and passes again.
+    click(qtbot, dialog.test_button)
+    wait_for_check(qtbot, dialog)
+    again = dict(step_results(dialog))
+    assert again["Signed in"] is StepResult.PASS and again[STEP] is StepResult.WARN
+    assert world.graph.routes["presence"] == 2
     bar = dialog.check_panel.step_scroll.verticalScrollBar()
     bar.setValue(bar.maximum())
     save_shot(dialog.check_panel, SHOTS / "graph-presence-refused.png" if SHOTS else None)
