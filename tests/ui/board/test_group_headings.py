@@ -188,6 +188,32 @@ def test_the_keyboard_and_the_mouse_pass_the_headings(
     assert view.currentIndex().row() == 3
     assert view.currentIndex().siblingAtColumn(Column.NAME).data() == "Carla Rossi"
     assert win.people.headings.heading_under(QPoint(x, top + 2)) == "Management · 2"
+    # A right click on a heading opens no row's menu; on the row under it, that row's.
+    in_band = QPoint(x, top + band // 2)
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, in_band, view.viewport().mapToGlobal(in_band)
+        ),
+    )
+    assert win.people.row_actions.menu is None
+    below = QPoint(x, top + band + 4)
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, below, view.viewport().mapToGlobal(below)
+        ),
+    )
+    menu = win.people.row_actions.menu
+    assert menu is not None and menu.isVisible()
+    menu.close()
+
+    # `*` pins Carla: she leaves Management for "Pinned" at the top, and the cursor follows.
+    qtbot.keyClick(view, Qt.Key.Key_Asterisk)
+    qtbot.waitUntil(lambda: win.people.headings.starts.get(0) == "Pinned · 1", timeout=2000)
+    assert view.currentIndex().row() == 0
+    assert view.currentIndex().siblingAtColumn(Column.NAME).data() == "Carla Rossi"
+    assert win.people.headings.starts[4] == "Management · 1"
 
 
 def test_search_and_sorting_keep_each_heading_with_its_rows(
