@@ -126,13 +126,7 @@ class GroupHeadings(QObject):
         titles = self._board.sections()
         if titles is None:
             return {}, {}
-        accepted = self._proxy.accepted()
-        if len(accepted) != len(titles):
-            return {}, {}
-        shown = list(compress(range(len(accepted)), accepted))
-        if len(shown) != self._proxy.rowCount():  # the proxy has not caught up yet
-            self._schedule()
-            return dict(self.starts), dict(self._accessible)
+        shown = self._shown_rows(len(titles))
         sections = list(map(titles.__getitem__, shown))
         if not any(self._board.is_group(title) for title in set(sections)):
             return {}, {}  # nothing of this board is grouped: no lone "No group" heading
@@ -148,6 +142,24 @@ class GroupHeadings(QObject):
                 noun = self._noun if count != 1 else ("room" if self._noun == "rooms" else "person")
                 accessible[shown[row]] = f"{title}, {count} {noun}"
         return starts, accessible
+
+    def _shown_rows(self, total: int) -> list[int]:
+        """The board's row of each row the proxy shows, in order.
+
+        The proxy keeps the board's order, so these are the rows its filter accepts, in turn;
+        a few rows are checked against the proxy's own mapping, and should the filter have
+        moved on without the proxy (a status changed under "only free"), each row is asked.
+        """
+        proxy = self._proxy
+        accepted = proxy.accepted()
+        shown = list(compress(range(len(accepted)), accepted)) if len(accepted) == total else []
+        count = proxy.rowCount()
+        if len(shown) == count and all(
+            proxy.mapToSource(proxy.index(row, 0)).row() == shown[row]
+            for row in ({0, count // 2, count - 1} if count else ())
+        ):
+            return shown
+        return [proxy.mapToSource(proxy.index(row, 0)).row() for row in range(count)]
 
     def _lay_out(self, grouped: bool) -> None:
         view = self._view

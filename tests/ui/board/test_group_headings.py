@@ -18,9 +18,17 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
 
-from attendant.domain import Availability, Mailbox, MailboxKind, Snapshot, Window
+from attendant.domain import (
+    Availability,
+    BusyType,
+    Event,
+    Mailbox,
+    MailboxKind,
+    Snapshot,
+    Window,
+)
 from attendant.ui.board.headings import HeadingDelegate, taller_rows
-from attendant.ui.board.model import Column
+from attendant.ui.board.model import DOMAIN_ROLE, Column
 from attendant.ui.board.timeline import TimelineDelegate
 from attendant.ui.window.main_window import MainWindow
 
@@ -41,6 +49,14 @@ PEOPLE = (
 )
 
 
+#: Meetings: Anna busy 10:00–11:00, Carla 10:30–12:00, Hugo 9:00–10:30.
+MEETINGS = {
+    "Anna Becker": (at(10), at(11)),
+    "Carla Rossi": (at(10, 30), at(12)),
+    "Hugo Laurent": (at(9), at(10, 30)),
+}
+
+
 def _snapshot(people=PEOPLE, rooms=(("Room 4", "Ground floor"), ("Room 6", None))) -> Snapshot:
     entries = [
         Availability(
@@ -50,7 +66,8 @@ def _snapshot(people=PEOPLE, rooms=(("Room 4", "Ground floor"), ("Room 6", None)
                 MailboxKind.PERSON,
                 department=department,
                 group=group,
-            )
+            ),
+            (Event(*MEETINGS[name], BusyType.BUSY),) if name in MEETINGS else (),
         )
         for name, department, group in people
     ]
@@ -340,3 +357,40 @@ def test_taller_rows_are_found_without_asking_each_row(qtbot) -> None:
     rows.setDefaultSectionSize(30)  # a zoom: the row resized by hand keeps its height
     rows.setMinimumSectionSize(30)
     assert taller_rows(rows, 30) == [40]
+
+
+def expected_headings(win: MainWindow) -> dict[int, str]:
+    """The headings the rows shown call for: a new group's first row, its count of rows shown."""
+    proxy = win.people.proxy
+    groups = [
+        (proxy.index(r, 0).data(DOMAIN_ROLE).mailbox.group or "No group").casefold()
+        for r in range(proxy.rowCount())
+    ]
+    spelt = {"front desk": "Front desk", "management": "Management", "no group": "No group"}
+    return {
+        row: f"{spelt[group]} · {groups.count(group)}"
+        for row, group in enumerate(groups)
+        if row == 0 or groups[row - 1] != group
+    }
+
+
+def test_only_free_as_the_statuses_change_keeps_the_headings_true(
+    qtbot, clock: FakeClock, feed: FakeFeed, board_file: Path
+) -> None:
+    board_file.parent.mkdir(parents=True)
+    board_file.write_text(json.dumps({"group": "group"}), encoding="utf-8")
+    win = open_window(qtbot, clock, board_file, feed)  # 10:15: Anna and Hugo are busy
+    headings = win.people.headings
+    qtbot.waitUntil(lambda: bool(headings.starts), timeout=2000)
+    qtbot.mouseClick(win.only_free, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Anna Becker" not in names(win), timeout=2000)
+    assert names(win) == ["Dieter Vogel", "Carla Rossi", "Greta Berg", "Bruno Meyer", "Eva Lind"]
+    qtbot.waitUntil(lambda: headings.starts == expected_headings(win), timeout=2000)
+    assert headings.starts[0] == "Front desk · 1"
+    for minutes in (20, 30):  # 10:35: Hugo free, Carla busy; 11:05: Anna free too
+        clock.advance(minutes=minutes)
+        win.model.tick()
+        qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
+        qtbot.waitUntil(lambda: headings.starts == expected_headings(win), timeout=2000)
+    assert names(win)[:3] == ["Anna Becker", "Dieter Vogel", "Hugo Laurent"]
+    assert headings.starts[0] == "Front desk · 3" and headings.starts[3] == "Management · 1"
