@@ -168,6 +168,8 @@ class AddressList(QWidget):
         if "group" in spec.details:
             self.group = GroupEditor(self)
             layout.insertWidget(layout.indexOf(self.remove_button), self.group)
+            QWidget.setTabOrder(self.add_button, self.group.field)  # Tab goes as they are seen
+            QWidget.setTabOrder(self.group.button, self.remove_button)
         for widget in (self.address, self.add_button, self.remove_button):
             widget.setEnabled(not self.locked)
         if self.locked:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
 from test_settings_dialog_support import (
     click,
     no_keyring_fixture,  # noqa: F401 - a fixture, by its name
@@ -148,3 +149,21 @@ def test_enter_in_the_address_field_adds_and_keeps_the_dialog_open(qtbot) -> Non
     qtbot.keyClick(rooms.address, Qt.Key.Key_Return)
     assert dialog.session.settings.watch.rooms == (WatchEntry("room.4@contoso.com"),)
     assert dialog.isVisible()
+
+
+def test_tab_goes_through_the_group_row_in_the_order_it_is_seen(qtbot) -> None:
+    dialog = open_dialog(qtbot, settings_with(watch__people=(BOB,)))
+    dialog.tabs.setCurrentWidget(dialog.watch_page)
+    people = dialog.watch_page.people
+    assert people.group is not None
+    people.address.setFocus()
+    qtbot.waitUntil(people.address.hasFocus, timeout=2000)
+    for expected in (
+        people.add_button,
+        people.group.field,
+        people.group.button,
+        people.remove_button,
+    ):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is expected or focused.parentWidget() is expected, focused
