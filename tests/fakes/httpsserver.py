@@ -91,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = Request(self.command, self.path, headers, body, self.client_address)
         response = self.server.app.handle_request(request, self.conn_state)
         self._send(response)
+        self.server.app.track(self.connection, True)  # the time it was last used
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle_any
 
@@ -162,7 +163,7 @@ class LoopbackHTTPSServer:
         self._ssl_context = ssl_context or server_ssl_context(trusted=trusted)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._connections: set[ssl.SSLSocket] = set()
+        self._connections: dict[ssl.SSLSocket, float] = {}  # open ones: when last used
         self._conn_lock = threading.Lock()
         self.stopping = threading.Event()
         self.tls_failures: list[str] = []
@@ -217,6 +218,23 @@ class LoopbackHTTPSServer:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
 
+    def drop_connections(self, count: int | None = None) -> int:
+        """Close the ``count`` connections idle longest (all when None), as a server whose idle
+        timeout ended does (IIS: 120 s); the client opens new ones, and with NTLM signs each in
+        again. Returns how many were closed."""
+        with self._conn_lock:
+            idlest = sorted(self._connections, key=self._connections.__getitem__)
+            conns = idlest[: len(idlest) if count is None else count]
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        return len(conns)
+
+    @property
+    def open_connections(self) -> int:
+        with self._conn_lock:
+            return len(self._connections)
+
     # -- addresses -------------------------------------------------------------------------
     @property
     def port(self) -> int:
@@ -231,7 +249,10 @@ class LoopbackHTTPSServer:
     # -- hooks for the handler -------------------------------------------------------------
     def track(self, conn: ssl.SSLSocket, alive: bool) -> None:
         with self._conn_lock:
-            (self._connections.add if alive else self._connections.discard)(conn)
+            if alive:
+                self._connections[conn] = time.monotonic()
+            else:
+                self._connections.pop(conn, None)
 
     def note_tls_failure(self, exc: BaseException) -> None:
         self.tls_failures.append(f"{type(exc).__name__}: {exc}")

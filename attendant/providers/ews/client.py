@@ -15,7 +15,7 @@ from datetime import timedelta, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from exchangelib import Version
+from exchangelib import NTLM, Version
 from exchangelib.errors import ErrorNameResolutionNoResults
 from exchangelib.properties import RoomList as EwsRoomList
 from loguru import logger
@@ -161,20 +161,29 @@ class EwsClient:
         return result
 
     def _fan_out(self, tasks: Sequence[Callable[[], T]], *, probe: bool = False) -> list[T]:
-        # Before requests go out side by side, one request goes alone, every time, even with
-        # credentials the server accepted a minute ago: a password changed on the server
-        # while the console runs (or a wrong one at the first start) then costs one failed
-        # logon, not one per request in flight (accounts with a lockout threshold of 3
-        # exist). With ``probe`` (free/busy, where the time counts) that lone request is an
-        # authenticated GET of the EWS URL: the server checks the credentials and answers
-        # with its service page without doing any EWS work, so it costs a network round
-        # trip, not a GetUserAvailability's time on the server. Otherwise the first task
-        # itself goes alone, which also meets a busy server (ErrorServerBusy) with one
-        # request.
+        # A password changed on the server while the console runs (or a wrong one at the
+        # first start) must cost one failed logon, not one per request in flight (accounts
+        # with a lockout threshold of 3 exist), even when it succeeded a minute ago.
+        # - Basic sends the password with every request, so one request goes alone first,
+        #   every time. With ``probe`` (free/busy, where the time counts) that is an
+        #   authenticated GET of the EWS URL: the server checks the credentials and answers
+        #   with its service page without any EWS work. Otherwise the first task itself goes
+        #   alone, which also meets a busy server (ErrorServerBusy) with one request.
+        # - NTLM sends it only when a connection signs in; the sign-in gate lets the first
+        #   sign-in of this round go alone (a lone request would prove nothing when it rides
+        #   a connection still signed in while the others sign in again), so free/busy goes
+        #   side by side at once.
+        self._new_round()
         if probe and len(tasks) > 1 and self.concurrency > 1:
-            self.prove_credentials()
+            if self.auth_type != NTLM:
+                self.prove_credentials()
             return run_bounded(tasks, concurrency=self.concurrency, lead_alone=False)
         return run_bounded(tasks, concurrency=self.concurrency, lead_alone=True)
+
+    def _new_round(self) -> None:
+        protocol = self._protocol
+        if protocol is not None:
+            protocol.sign_in_gate.new_round()
 
     def prove_credentials(self) -> None:
         """One authenticated GET of the EWS URL, alone: rejected credentials fail here."""
@@ -204,11 +213,13 @@ class EwsClient:
 
     def probe(self, entry: str) -> Version | None:
         """One cheap authenticated request (ResolveNames); the server's version it reported."""
+        self._new_round()
         self._call(lambda p: list(ResolveNamesService(protocol=p, chunk_size=1).call([entry])))
         return self.server_version
 
     def room_lists(self) -> list[RoomList]:
         """Every room list with its rooms (GetRoomLists, then GetRooms per list)."""
+        self._new_round()
         lists: list[EwsRoomList] = self._call(lambda p: list(RoomListsService(protocol=p).call()))
 
         def rooms_of(room_list: EwsRoomList) -> Callable[[], RoomList]:
@@ -268,12 +279,14 @@ class EwsClient:
         self, addresses: Sequence[str], sending_as: str | None
     ) -> dict[str, AutoReply | None]:
         """Automatic replies by folded address (GetMailTips, Exchange 2010 and later)."""
+        self._new_round()
         return self._call(lambda p: mailtips.auto_replies(p, addresses, sending_as))
 
     def search(self, query: str, limit: int = 20) -> list[Mailbox]:
         """People and rooms whose name or address starts with ``query`` (ResolveNames)."""
         if not query.strip():
             return []
+        self._new_round()
         return self._resolve_names(query.strip())[:limit]
 
     def _resolve_names(self, entry: str) -> list[Mailbox]:

@@ -25,10 +25,12 @@ from exchangelib.protocol import CachingProtocol, Protocol
 from exchangelib.services import GetRoomLists, GetRooms, ResolveNames
 from exchangelib.util import ENS, MNS, SOAPNS, ParseError, get_xml_attr, to_xml
 from oauthlib.oauth2 import TokenExpiredError
+from requests_ntlm import HttpNtlmAuth
 
 from attendant import __version__
 from attendant.providers.errors import ProviderError, SignInRequired
 from attendant.providers.ews.errors import NoRetryPolicy
+from attendant.providers.ews.signin_gate import GatedNtlmAuth, SignInGate
 from attendant.providers.tls import adapter_class
 
 
@@ -44,6 +46,18 @@ class EwsProtocol(Protocol, metaclass=_Uncached):  # type: ignore[misc]
 
     #: The version the server reported in its last answer (``ServerVersionInfo``).
     server_version: Version | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: NTLM connections of this protocol sign in through it (see :mod:`.signin_gate`).
+        self.sign_in_gate = SignInGate()
+
+    def create_session(self) -> Any:
+        session = super().create_session()
+        auth = session.auth
+        if isinstance(auth, HttpNtlmAuth) and not isinstance(auth, GatedNtlmAuth):
+            session.auth = GatedNtlmAuth(auth.username, auth.password, self.sign_in_gate)
+        return session
 
     def refresh_credentials(self, session: Any) -> Any:
         # exchangelib forgets the session when refreshing fails: drop it from the pool's
