@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from attendant import __version__
 from attendant.log import configure_logging
 from attendant.paths import app_paths, ensure_dirs
+from attendant.services.collector import QuietCollector, share_with_the_window
 from attendant.settings import default_settings
 from attendant.statefile import sweep_temp_files
 
@@ -126,6 +127,13 @@ def run_gui(
         review=lambda settings: flow.open_dialog(initial=settings),
     )
     window.show()
+    # Full garbage collections wait for a moment without a refresh (services/collector.py).
+    share_with_the_window()
+    collector = QuietCollector(lambda: flow.service.state.refreshing)
+    collect_timer = QTimer(window)
+    collect_timer.setInterval(5000)
+    collect_timer.timeout.connect(collector.collect_if_due)
+    collect_timer.start()
     instance.raise_requested.connect(lambda: bring_forward(window))
     wake = WakeWatch(lambda reason: flow.service.wake(reason), parent=window)
     if quit_after is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from attendant.providers.demo import DemoDirectory, DemoProvider
 from attendant.services.clock import local_now, local_zone
+from attendant.services.collector import share_with_the_window
 from attendant.services.refresh import RefreshService
 from attendant.services.state import RefreshState
 from attendant.ui.window.main_window import MainWindow
@@ -113,6 +114,7 @@ def main() -> int:
     )
     window.resize(1440, 860)
     window.show()
+    share_with_the_window()  # as the console does once its window is up (attendant/app.py)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
