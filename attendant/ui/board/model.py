@@ -39,6 +39,7 @@ from attendant.ui.board import cells, roles
 from attendant.ui.board.cells import HEADERS, TIME_DEPENDENT, Column
 from attendant.ui.board.evaluation import SlicedStatuses
 from attendant.ui.board.looks import BoardLooks
+from attendant.ui.board.released import SlicedRelease
 from attendant.ui.board.roles import DOMAIN_ROLE, KIND_ROLE, SEARCH_ROLE, SORT_ROLE, STATUS_ROLE
 from attendant.ui.board.searching import BoardSearch
 from attendant.ui.common import formatting as fmt
@@ -95,6 +96,7 @@ class BoardModel(QAbstractTableModel):
         self._texts: dict[int, tuple[str | None, ...]] = {}
         self._sort_keys: dict[int, list[Any]] = {}
         self._search = BoardSearch()
+        self._released = SlicedRelease(self)  # the last snapshot's rows, freed in slices
         self._counts: dict[MailboxKind, Counter[Status]] = {}
         self._range: tuple[datetime, datetime] | None = None
         #: Colours, icons and fonts of the theme; :meth:`restyle` after changing them.
@@ -187,6 +189,7 @@ class BoardModel(QAbstractTableModel):
         if not same_rows:
             self.beginResetModel()
             self._order = list(range(len(entries)))
+        self._released.hold(self._entries)
         self._snapshot = snapshot
         self._entries = [entries[i] for i in self._order]
         self._addresses = addresses

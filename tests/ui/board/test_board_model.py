@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import pytest
@@ -325,6 +326,34 @@ def test_a_big_refresh_evaluates_only_what_is_shown(qtbot, qapp, clock: FakeCloc
     with qtbot.waitSignal(board.evaluated, timeout=5000):
         pass
     assert board.evaluated_rows() == 5000
+
+
+def test_the_last_snapshot_is_let_go_of_in_slices(qtbot, qapp, clock: FakeClock) -> None:
+    """Freeing 5,000 old rows at once would add to the turn that applies the new ones."""
+    window = Window(at(0), at(0, days=1))
+
+    def snapshot(minute: int) -> Snapshot:
+        entries = tuple(
+            Availability(
+                Mailbox(f"p{i}@contoso.com", f"Person {i:04d}", MailboxKind.PERSON),
+                (Event(at(9), at(10), BusyType.BUSY),),
+            )
+            for i in range(5000)
+        )
+        return Snapshot(window, at(10, minute), entries)
+
+    board = BoardModel(clock, tz=TZ)
+    old = snapshot(1)
+    board.set_snapshot(old)
+    first_row = old.entries[0]
+    references = sys.getrefcount(first_row)
+    board.set_snapshot(snapshot(2))
+    del old
+    assert sys.getrefcount(first_row) == references - 1  # the board still holds it
+    with qtbot.waitSignal(board.evaluated, timeout=5000):
+        pass  # the new rows are evaluated meanwhile, in slices of their own
+    qtbot.waitUntil(lambda: sys.getrefcount(first_row) == references - 2, timeout=5000)
+    assert board.availability(0).mailbox.address == "p0@contoso.com"
 
 
 def test_window_span_of_the_timeline(model: BoardModel, clock: FakeClock) -> None:
