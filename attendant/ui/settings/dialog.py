@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from attendant.providers.registry import ProviderRegistry
 from attendant.settings import SCHEMA, SecretStoreUnavailable, Settings, SettingsError
+from attendant.ui.common.themes import Palette, qt_palette
 from attendant.ui.settings.calendar_tab import (
     PageStack,
     build_calendar_tab,
@@ -56,7 +57,7 @@ from attendant.ui.settings.load_estimate import estimate_load
 from attendant.ui.settings.pages import ProviderPage
 from attendant.ui.settings.pages.base import group, note
 from attendant.ui.settings.privacy import privacy_group
-from attendant.ui.settings.style import DIALOG_STYLE
+from attendant.ui.settings.style import DIALOG_STYLE, dialog_style
 from attendant.ui.settings.watch import WatchPage
 from attendant.ui.settings.worker import ProviderAccess
 
@@ -346,6 +347,16 @@ class SettingsDialog(QDialog):
     def _ok(self) -> None:
         if self.apply_changes():
             self.accept()
+
+    def follow_theme(self, palette: Palette) -> None:
+        """Take the board's theme: a dialog takes no palette from its window by itself.
+
+        Under a stylesheet a palette does not flow to the children either: each is given it.
+        """
+        self.setStyleSheet(dialog_style(palette))
+        colours = qt_palette(palette)
+        for widget in (self, *self.findChildren(QWidget)):
+            widget.setPalette(colours)
 
     def show_banner(self, text: str, *, error: bool = False) -> None:
         self.banner.setText(text)

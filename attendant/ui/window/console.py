@@ -165,6 +165,7 @@ class SettingsFlow:
             apply=self.apply,
             parent=self.window,
         )
+        dialog.follow_theme(self.window.tools.looks.palette)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog = dialog

@@ -7,12 +7,14 @@ A settings file that is invalid on disk is never overwritten.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLineEdit
 from test_settings_dialog_support import (
     choose,
     click,
@@ -25,6 +27,7 @@ from test_settings_dialog_support import (
 from attendant.paths import app_paths, ensure_dirs
 from attendant.services.clock import local_now
 from attendant.settings import default_settings, load_settings
+from attendant.ui.common.themes import ThemeChoice
 from attendant.ui.window.console import SettingsFlow, build_service
 from attendant.ui.window.main_window import MainWindow
 from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
@@ -161,3 +164,29 @@ def test_a_locked_key_is_left_out_of_the_user_file(qtbot, console) -> None:
     assert flow.loaded.settings.calendar.refresh_interval_seconds == 300
     assert default_settings().calendar.refresh_interval_seconds != 300
     assert Path(paths.config_file).exists()
+
+
+@pytest.mark.parametrize("theme", [ThemeChoice.DARK, ThemeChoice.HIGH_CONTRAST])
+def test_the_dialog_follows_the_boards_theme(qtbot, console, theme: ThemeChoice) -> None:
+    window, flow, _ = console
+    window.tools.looks.set_theme(theme)
+    palette = window.tools.looks.palette
+    window.settings_action.trigger()
+    dialog = flow.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    field = dialog.findChild(QLineEdit)
+    assert field is not None
+    assert field.palette().color(QPalette.ColorRole.Base) == QColor(palette.base)
+    # What is painted is dark too: the light dialog under a dark board was the complaint.
+    image = dialog.grab().toImage()
+    if os.environ.get("ATTENDANT_SHOTS"):
+        image.save(os.path.join(os.environ["ATTENDANT_SHOTS"], f"dialog-{theme}.png"))
+    lightness = [
+        image.pixelColor(x, y).lightness()
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+    ]
+    assert sum(lightness) / len(lightness) < 80
+    click(qtbot, dialog.cancel_button)
+    qtbot.waitUntil(lambda: flow.dialog is None)
