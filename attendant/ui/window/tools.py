@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMainWindow, QMenu
 
@@ -75,6 +75,12 @@ class BoardTools:
         self.looks = WindowLooks(window, board.model, tables, state_file)
         self.looks.add_to_menu(view_menu)
 
+        # Open or closed as the receptionist left it (the window's state file).
+        self._state_file = state_file
+        if self._finder_was_open():
+            self.toggle_finder(True, focus=False)
+        self.dock.visibilityChanged.connect(self._remember_finder)
+
         self.shortcuts_action = QAction("&Keyboard shortcuts", window)
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
@@ -82,8 +88,8 @@ class BoardTools:
         _insert(help_menu, 0, self.shortcuts_action)
         self.sheet: ShortcutSheet | None = None
 
-    def toggle_finder(self, show: bool | None = None) -> None:
-        """Show the room finder and give it the keyboard, or hide it."""
+    def toggle_finder(self, show: bool | None = None, *, focus: bool = True) -> None:
+        """Show the room finder and give it the keyboard (``focus``), or hide it."""
         visible = not self.dock.isVisible() if show is None else show
         self.dock.setVisible(visible)
         self.finder_action.setChecked(visible)
@@ -93,7 +99,24 @@ class BoardTools:
                 height = max(180, self._window.height() // 4)
                 self._window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
             self.dock.raise_()
-            self.finder.focus_finder()
+            if focus:
+                self.finder.focus_finder()
+
+    def _finder_was_open(self) -> bool:
+        if self._state_file is None or not self._state_file.exists():
+            return False
+        store = QSettings(str(self._state_file), QSettings.Format.IniFormat)
+        return str(store.value("finder/open", "false")).lower() == "true"
+
+    def _remember_finder(self, visible: bool) -> None:
+        # Closing the window hides the dock too, but leaves it not hidden itself: that is
+        # not the receptionist closing the finder.
+        if self._state_file is None or (not visible and not self.dock.isHidden()):
+            return
+        self._state_file.parent.mkdir(parents=True, exist_ok=True)
+        store = QSettings(str(self._state_file), QSettings.Format.IniFormat)
+        store.setValue("finder/open", "true" if visible else "false")
+        store.sync()
 
     def show_room(self, address: str) -> bool:
         """Select the room ``address`` on the rooms board and give the board the keyboard."""

@@ -141,3 +141,33 @@ def test_enter_on_a_free_room_shows_it_on_the_rooms_board(qtbot, window) -> None
     rooms = window.rooms.view
     qtbot.waitUntil(rooms.hasFocus, timeout=2000)
     assert rooms.currentIndex().data() == "Delta"
+
+
+def test_the_finder_is_open_or_closed_as_it_was_left(qtbot, feed, clock, tmp_path: Path) -> None:
+    state_file = tmp_path / "state" / "window.ini"
+
+    def console() -> MainWindow:
+        win = MainWindow(
+            feed, clock=clock, provider_title="Demo company", tz=TZ, geometry_file=state_file
+        )
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    first = console()
+    assert not first.tools.dock.isVisible()  # closed on a first start
+    first.tools.finder_action.trigger()
+    qtbot.waitUntil(first.tools.dock.isVisible, timeout=2000)
+    first.close()  # closing the window is not closing the finder
+
+    second = console()
+    qtbot.waitUntil(second.tools.dock.isVisible, timeout=2000)
+    assert second.tools.finder_action.isChecked()
+    second.tools.dock.close()  # the dock's own close button
+    second.close()
+
+    third = console()
+    qtbot.wait(50)
+    assert not third.tools.dock.isVisible()
+    assert not third.tools.finder_action.isChecked()
