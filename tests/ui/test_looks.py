@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,28 @@ def test_controls_keep_an_edge_in_high_contrast(qtbot, window: MainWindow) -> No
     )
     combo = finder.building.palette()
     assert combo.color(combo.ColorRole.Button) != QColor(HIGH_CONTRAST.window)
+
+
+def test_the_people_board_never_scrolls_sideways_at_150_percent(qtbot, window) -> None:
+    window.resize(1440, 860)
+    window.tools.looks.set_zoom(150)
+    view = window.people.view
+    header = view.horizontalHeader()
+
+    def fits() -> bool:
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        return sum(header.sectionSize(c) for c in shown) <= view.viewport().width()
+
+    qtbot.waitUntil(fits, timeout=2000)
+    assert view.horizontalScrollBar().maximum() == 0
+    # The day's timeline keeps room for its hour labels; a time is never cut.
+    metrics = view.fontMetrics()
+    assert view.columnWidth(Column.TODAY) >= 3 * metrics.horizontalAdvance("00:00")
+    assert view.columnWidth(Column.UNTIL) > metrics.horizontalAdvance("00:00")
+    if os.environ.get("ATTENDANT_SHOTS"):
+        window.grab().save(os.path.join(os.environ["ATTENDANT_SHOTS"], "board-150.png"))
+    # Back at 100 % the columns are as they were made: nothing needed narrowing there.
+    window.tools.looks.set_zoom(100)
+    qtbot.waitUntil(fits, timeout=2000)
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.columnWidth(Column.NAME) == 165

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import (
     QBrush,
     QGuiApplication,
@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +45,11 @@ from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
 from attendant.ui.common.status_style import STATUS_COUNT_WORDS, STATUS_RANK
 
 ROW_HEIGHT = 26
+
+#: The "Today" column keeps room for this many hour labels when the columns are narrowed.
+TIMELINE_HOURS = 3
+_STRETCH = QHeaderView.ResizeMode.Stretch
+_TIMES = (Column.UNTIL, Column.NEXT_FREE)
 
 #: Initial column widths in pixels (the "Today" column takes the rest).
 COLUMN_WIDTHS: dict[Column, int] = {
@@ -89,6 +95,52 @@ class BoardView(QTableView):
                 area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text
             )
             painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_soon()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a zoom: the widths follow it
+            self._fit_soon()
+
+    def _fit_soon(self) -> None:
+        # After whatever resized or zoomed has set the columns' widths of its own.
+        QTimer.singleShot(0, self, self.fit_columns)
+
+    def fit_columns(self) -> None:
+        """Narrow the columns so that the board never scrolls sideways.
+
+        At 150 % on a 1440-pixel screen the columns, scaled with the text, were wider than
+        the board and the "Today" column was pushed out of sight. When the columns and a
+        usable timeline do not fit, every other column gives up the same share of what it
+        has beyond its least width (a time stays whole; names are elided, their tooltip
+        tells them whole).
+        """
+        header = self.horizontalHeader()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        stretched = [c for c in shown if header.sectionResizeMode(c) is _STRETCH]
+        fixed = [c for c in shown if c not in stretched]
+        time_width = self.fontMetrics().horizontalAdvance("00:00")
+        room = self.viewport().width() - len(stretched) * time_width * TIMELINE_HOURS
+        widths = {c: header.sectionSize(c) for c in fixed}
+        least = header.minimumSectionSize()
+        floors = dict.fromkeys(fixed, least)
+        for time_column in set(_TIMES) & set(fixed):
+            floors[time_column] = max(least, time_width + 12)
+        if Column.NAME in floors:  # enough to tell "Board room" from "Boathouse"
+            floors[Column.NAME] = max(least, 2 * time_width + 8)
+        if Column.STATUS in floors:  # the icon and a word ("Busy") stay whole
+            floors[Column.STATUS] = self.iconSize().width() + time_width + 24
+        spare = sum(max(0, widths[c] - floors[c]) for c in fixed)
+        over = sum(widths.values()) - room
+        if over <= 0 or spare <= 0:
+            return
+        give = min(1.0, over / spare)
+        for column in fixed:
+            width = widths[column]
+            header.resizeSection(column, round(width - max(0, width - floors[column]) * give))
 
     def moveCursor(
         self, cursor_action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
