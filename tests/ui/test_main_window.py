@@ -10,6 +10,7 @@ from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from attendant.domain import MailboxKind
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.ui.board.model import Column
 from attendant.ui.window.main_window import MainWindow
@@ -329,6 +330,23 @@ def test_an_empty_board_says_why(qtbot, clock) -> None:
     assert inked() > 0  # the words are painted in the middle of the empty board
     window.people.view.set_empty_text("")
     assert inked() == 0
+
+
+def test_an_empty_rooms_board_beside_people_says_how_to_add_rooms(qtbot, clock) -> None:
+    people_only = office_day()
+    people_only = replace(
+        people_only,
+        entries=tuple(e for e in people_only.entries if e.mailbox.kind is not MailboxKind.ROOM),
+    )
+    feed = FakeFeed(ok_state(people_only))
+    window = MainWindow(feed, clock=clock, provider_title="Demo")
+    qtbot.addWidget(window)
+    assert window.people.view.model().rowCount() > 0
+    assert window.rooms.view.empty_text == (
+        "None watched: add rooms or room lists on the Watch list of Calendar Integration Settings."
+    )
+    feed.publish(ok_state(replace(people_only, entries=())))
+    assert "add people on the Watch list" in window.people.view.empty_text
 
 
 class _PaintCounter(QObject):

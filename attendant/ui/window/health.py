@@ -28,8 +28,9 @@ def freshness_texts(state: RefreshState, now: datetime, tz: tzinfo | None) -> tu
     return updated, following
 
 
-def empty_board_text(state: RefreshState, *, searching: bool) -> str:
-    """What an empty board says, so that it never looks broken."""
+def empty_board_text(state: RefreshState, *, searching: bool, what: str) -> str:
+    """What an empty board of ``what`` ("people", "rooms or room lists") says, so that it
+    never looks broken."""
     if state.snapshot is None and state.error is not None and state.error.kind in SETTINGS_KINDS:
         return "No statuses while the settings cannot be used: see the message above."
     if state.snapshot is None:
@@ -40,4 +41,4 @@ def empty_board_text(state: RefreshState, *, searching: bool) -> str:
         )
     if searching:
         return "Nobody here matches the search."
-    return "Nothing to show: add people and rooms in Calendar Integration Settings."
+    return f"None watched: add {what} on the Watch list of Calendar Integration Settings."

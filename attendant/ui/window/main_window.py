@@ -387,9 +387,8 @@ class MainWindow(QMainWindow):
 
     def _show_empty_boards(self, state: RefreshState) -> None:
         searching = bool(self.search.text().strip()) or self.only_free.isChecked()
-        text = empty_board_text(state, searching=searching)
-        for panel in (self.people, self.rooms):
-            panel.view.set_empty_text(text)
+        for panel, what in ((self.people, "people"), (self.rooms, "rooms or room lists")):
+            panel.view.set_empty_text(empty_board_text(state, searching=searching, what=what))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop listening to the feed; the feed itself belongs to whoever made the window."""
