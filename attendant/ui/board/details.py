@@ -45,9 +45,9 @@ def identity_line(availability: Availability) -> str:
     else:
         parts += [p for p in (mailbox.job_title, mailbox.department) if p]
     if mailbox.phone:
-        parts.append(f"☎ {mailbox.phone}")
+        parts.append(f"phone {mailbox.phone}")
     if mailbox.mobile:
-        parts.append(f"📱 {mailbox.mobile}")
+        parts.append(f"mobile {mailbox.mobile}")
     parts.append(mailbox.address)
     return "  ·  ".join(parts)
 
