@@ -380,3 +380,33 @@ def test_the_rooms_board_repaints_a_moment_after_the_people_board(
         if window.rooms.proxy.index(r, Column.NAME).data() == "Cirrus"
     )
     assert window.rooms.proxy.index(row, Column.STATUS).data() == "Free"
+
+
+def test_the_status_word_of_the_selected_row_reads_in_the_selection_text_colour(
+    qtbot, window: MainWindow
+) -> None:
+    view = window.people.view
+    view.setFocus()
+    view.selectRow(0)
+    index = view.model().index(0, Column.STATUS)
+    assert view.selectionModel().isRowSelected(0)
+    rect = view.visualRect(index)
+    image = view.viewport().grab(rect.adjusted(28, 2, -2, -2)).toImage()  # the word, no icon
+    palette = view.palette()
+    highlight = palette.color(palette.ColorGroup.Active, palette.ColorRole.Highlight)
+    text = palette.color(palette.ColorGroup.Active, palette.ColorRole.HighlightedText)
+
+    def distance(colour, other) -> int:
+        return sum(abs(a - b) for a, b in zip(colour.getRgb()[:3], other.getRgb()[:3], strict=True))
+
+    inked = [
+        image.pixelColor(x, y)
+        for x in range(image.width())
+        for y in range(image.height())
+        if distance(image.pixelColor(x, y), highlight) > 60
+    ]
+    assert inked  # the word is there
+    # Its strongest strokes are the selection's text colour (a red or green word on the
+    # selection's blue was unreadable); the icon before it keeps the status colour.
+    assert min(distance(c, text) for c in inked) < 40
+    assert max(distance(c, highlight) for c in inked) > 300

@@ -11,7 +11,6 @@ from html import escape
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import (
-    QBrush,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -25,8 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -59,18 +56,6 @@ COLUMN_WIDTHS: dict[Column, int] = {
     Column.NEXT_FREE: 80,
     Column.NOW: 170,
 }
-
-
-class StatusDelegate(QStyledItemDelegate):
-    """Keeps the status word in its colour on the selected row too."""
-
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        brush = index.data(Qt.ItemDataRole.ForegroundRole)
-        if isinstance(brush, QBrush):
-            option.palette.setBrush(QPalette.ColorRole.HighlightedText, brush)
 
 
 class BoardView(QTableView):
@@ -284,7 +269,6 @@ class BoardPanel(QWidget):
         view.setHorizontalHeader(TimelineHeader(self._board, Column.TODAY, view))
         view.setModel(self.proxy)
         view.setItemDelegateForColumn(Column.TODAY, TimelineDelegate(self._board, view))
-        view.setItemDelegateForColumn(Column.STATUS, StatusDelegate(view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
