@@ -10,6 +10,7 @@ Proxies from the environment are still honoured. Verification is never switched 
 
 from __future__ import annotations
 
+import functools
 import ssl
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,29 @@ def trust_context(ca_bundle: str = "") -> ssl.SSLContext:
     """A client context trusting the system store, certifi and the PEM file ``ca_bundle``.
 
     Raises SettingsInvalid when ``ca_bundle`` is set but is not a readable PEM file.
+
+    One context is built per CA configuration and shared: each holds the whole trust store,
+    about a megabyte outside Python's heap, and the console opens a provider at every settings
+    change and sign-in (the soak saw the memory grow by that much each time). A CA file that
+    changes (its size or time) gets a new context.
     """
+    stamp: tuple[int, int] | None = None
+    if ca_bundle:
+        try:
+            found = Path(ca_bundle).expanduser().stat()
+            stamp = (found.st_mtime_ns, found.st_size)
+        except OSError:
+            stamp = None  # _build says what is wrong with it
+    return _shared_context(ca_bundle, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_context(ca_bundle: str, stamp: tuple[int, int] | None) -> ssl.SSLContext:
+    del stamp  # part of the cache key only
+    return _build(ca_bundle)
+
+
+def _build(ca_bundle: str) -> ssl.SSLContext:
     context = ssl.create_default_context()  # the OS store; hostname and chain verified
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_verify_locations(cafile=certifi.where())
@@ -85,8 +108,10 @@ class TrustingAdapter(HTTPAdapter):
         return self.ssl_context
 
 
+@functools.lru_cache(maxsize=8)
 def adapter_class(context: ssl.SSLContext) -> type[TrustingAdapter]:
-    """A :class:`TrustingAdapter` subclass bound to ``context`` (for ``HTTP_ADAPTER_CLS``)."""
+    """A :class:`TrustingAdapter` subclass bound to ``context`` (for ``HTTP_ADAPTER_CLS``);
+    one per context, not a class (a reference cycle until a full collection) per session."""
     return type("BoundTrustingAdapter", (TrustingAdapter,), {"ssl_context": context})
 
 
