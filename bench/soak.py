@@ -178,13 +178,32 @@ class Exchange:
 
 
 def fd_kinds() -> collections.Counter[str]:
-    """Open file descriptors by what they are: socket, pipe, anon_inode:[eventfd], a path."""
+    """Open file descriptors by what they are: a TCP connection (by remote port and state),
+    another socket, a pipe, anon_inode:[eventfd], a path."""
+    tcp = _tcp_sockets()
     kinds: collections.Counter[str] = collections.Counter()
     for fd in os.listdir("/proc/self/fd"):
         with contextlib.suppress(OSError):
             target = os.readlink(f"/proc/self/fd/{fd}")
-            kinds[target.split("[")[0] if target.startswith(("socket:", "pipe:")) else target] += 1
+            if target.startswith("socket:"):
+                kinds[tcp.get(target[8:-1], "socket (not TCP)")] += 1
+            else:
+                kinds[target.split("[")[0] if target.startswith("pipe:") else target] += 1
     return kinds
+
+
+def _tcp_sockets() -> dict[str, str]:
+    """TCP sockets of this process's network namespace: inode -> "tcp to :PORT STATE"."""
+    states = {"01": "established", "06": "time-wait", "08": "close-wait", "0A": "listening"}
+    found: dict[str, str] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                port = int(fields[2].rsplit(":", 1)[1], 16)
+                state = states.get(fields[3], fields[3])
+                found[fields[9]] = f"tcp to :{port} {state}"
+    return found
 
 
 class Tracer:
