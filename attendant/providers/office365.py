@@ -177,6 +177,7 @@ class Office365Provider:
 
     def close(self) -> None:
         self._client.close()
+        self.signin.close()
 
     # -- Diagnosable -------------------------------------------------------------------
 

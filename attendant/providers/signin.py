@@ -101,6 +101,7 @@ class MsalSignIn:
         self._trust = trust if trust is not None else trust_context(ca_bundle)
         self._cache, self.cache_encrypted = _open_cache(cache_path)
         self._app: msal.PublicClientApplication | None = None
+        self._session: requests.Session | None = None
         self._lock = threading.RLock()
         self._refused_refresh_token: str | None = None
 
@@ -109,7 +110,7 @@ class MsalSignIn:
     def _application(self) -> msal.PublicClientApplication:
         with self._lock:
             if self._app is None:
-                session = trusting_session(self._trust)
+                session = self._session = trusting_session(self._trust)
                 session.request = functools.partial(  # type: ignore[method-assign]
                     session.request, timeout=self.timeout
                 )
@@ -130,6 +131,13 @@ class MsalSignIn:
                 except (requests.exceptions.RequestException, msal.exceptions.MsalError) as error:
                     raise _network(error, self.authority_url) from None
             return self._app
+
+    def close(self) -> None:
+        """Close the connections to the authority (a provider's ``close`` calls this): each
+        provider the console opens has its own, and an old one kept its socket open."""
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
 
     # -- what the cache holds (no network) ---------------------------------------------
 

@@ -119,6 +119,8 @@ class SignIn(TokenSource, Protocol):
 
     def credential_material(self) -> bytes | None: ...
 
+    def close(self) -> None: ...
+
 
 class GraphProvider:
     """Free/busy, rooms and people from Microsoft Graph (blocking; at most 4 requests in flight)."""
@@ -209,6 +211,7 @@ class GraphProvider:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
         self._transport.close()
+        self.signin.close()
 
     # -- capabilities ------------------------------------------------------------------
 
