@@ -14,6 +14,13 @@ _TEMPLATE = Template(
     """
 QDialog#settingsDialog { background: $window; color: $text; }
 QDialog#settingsDialog QTabWidget::pane { background: $window; border: 1px solid $border; }
+QDialog#settingsDialog QTabBar::tab {
+    background: $panel; color: $muted; border: $focus_width solid $border; border-bottom: none;
+    border-top-left-radius: 4px; border-top-right-radius: 4px; padding: 4px 12px;
+    margin-right: 2px;
+}
+QDialog#settingsDialog QTabBar::tab:selected { background: $window; color: $text; }
+QDialog#settingsDialog QTabBar::tab:selected:focus { border-color: $focus; }
 QDialog#settingsDialog QScrollArea, QDialog#settingsDialog QScrollArea > QWidget > QWidget {
     background: $window;
 }

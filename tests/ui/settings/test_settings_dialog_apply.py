@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QTabBar
 from test_settings_dialog_support import (
     choose,
     click,
@@ -188,5 +188,12 @@ def test_the_dialog_follows_the_boards_theme(qtbot, console, theme: ThemeChoice)
         for y in range(0, image.height(), 7)
     ]
     assert sum(lightness) / len(lightness) < 80
+    # The tabs too (the style drew them light on a dark dialog).
+    tabs = dialog.findChild(QTabBar)
+    assert tabs is not None
+    for index in range(tabs.count()):
+        tab = tabs.grab(tabs.tabRect(index).adjusted(3, 3, -3, -3)).toImage()
+        corner = tab.pixelColor(2, 2)  # the tab's background, beside its words
+        assert corner.lightness() < 80, (tabs.tabText(index), corner.name())
     click(qtbot, dialog.cancel_button)
     qtbot.waitUntil(lambda: flow.dialog is None)
