@@ -6,15 +6,28 @@ their own under the column titles, so no hour hides under the word "Today".
 Blocks are told apart by pattern as well as colour (busy solid, tentative hatched, working
 elsewhere dotted, out of office cross-hatched, no data grey stipple), so the strip still reads
 in greyscale. The part of the day already gone is washed out, and the dark vertical line is
-"now". Painting runs for every visible row on every repaint, so pens and brushes are made once.
+"now". Painting runs for every visible row on every repaint, so pens and brushes are made once,
+and each row's strip is kept as a pixmap keyed by what it shows: a refresh that changes nothing
+in a row (the usual case: most calendars do not change between two refreshes) repaints the row
+by copying that pixmap instead of drawing every block and tick again.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -48,6 +61,12 @@ _PAINT_ORDER: dict[BusyType, int] = {
     BusyType.OOF: 4,
 }
 
+#: Strips kept per board: every visible row a few times over (a row is 26 pixels high).
+CACHED_STRIPS = 200
+
+#: Qt's pattern brushes repeat every 8 pixels; a strip drawn at the same offset looks the same.
+_PATTERN_PERIOD = 8
+
 
 def track_rect(cell: QRect) -> QRectF:
     """Where the strip is drawn inside a cell."""
@@ -77,9 +96,15 @@ def whole_hours(start: datetime, end: datetime) -> list[datetime]:
 class TimelineDelegate(QStyledItemDelegate):
     """Paints the "Today" cell of a :class:`BoardModel` row (through any proxy)."""
 
-    def __init__(self, board: BoardModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self, board: BoardModel, parent: QObject | None = None, *, cached: int = CACHED_STRIPS
+    ) -> None:
         super().__init__(parent)
         self._board = board
+        #: Drawn strips, least recently used first; ``cached == 0`` draws every strip afresh.
+        self._cached = cached
+        self._strips: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._strip_size: tuple[float, float, float] | None = None
         self._palette: Palette | None = None
         self._ticks_key: tuple[float, float, datetime, datetime] | None = None
         self._ticks: list[tuple[int, bool]] = []
@@ -88,6 +113,7 @@ class TimelineDelegate(QStyledItemDelegate):
     def _use(self, palette: Palette) -> None:
         """Make the pens and brushes of ``palette`` (once per theme, not per paint)."""
         self._palette = palette
+        self._strips.clear()
         self._track_brush = QBrush(QColor(palette.track))
         self._track_pen = QPen(QColor(palette.track_border), 1)
         past = QColor(palette.past[:7])
@@ -133,11 +159,63 @@ class TimelineDelegate(QStyledItemDelegate):
             return
         if self._board.looks.palette is not self._palette:
             self._use(self._board.looks.palette)
-        painter.save()
-        try:
-            self._paint_strip(painter, track_rect(option.rect), span, availability)
+        track = track_rect(option.rect)
+        if self._cached <= 0:
+            painter.save()
+            try:
+                self._paint_strip(painter, track, span, availability)
+            finally:
+                painter.restore()
+            return
+        # The strip, its border and the "now" line reaching 3 pixels above and below it.
+        area = track.toAlignedRect().adjusted(-2, -4, 2, 4)
+        ratio = painter.device().devicePixelRatioF()
+        painter.drawPixmap(area.topLeft(), self._strip(area, track, span, availability, ratio))
+
+    def cached_strips(self) -> int:
+        """How many strips are kept (for tests)."""
+        return len(self._strips)
+
+    def _strip(
+        self,
+        area: QRect,
+        track: QRectF,
+        span: tuple[datetime, datetime],
+        availability: Availability,
+        ratio: float,
+    ) -> QPixmap:
+        """The strip of ``availability`` drawn on a transparent pixmap covering ``area``."""
+        size = (track.width(), track.height(), ratio)
+        if size != self._strip_size:  # a resize or a zoom: no kept strip fits any more
+            self._strip_size = size
+            self._strips.clear()
+        now = self._board.now
+        key = (
+            availability.events,
+            availability.error is None,
+            self._board.meeting_details is MeetingDetails.HIDE,
+            span,
+            round(x_at(track, *span, now)) if span[0] <= now <= span[1] else None,
+            area.left() % _PATTERN_PERIOD,
+            area.top() % _PATTERN_PERIOD,
+        )
+        pixmap = self._strips.get(key)
+        if pixmap is not None:
+            self._strips.move_to_end(key)
+            return pixmap
+        pixmap = QPixmap(area.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        strip_painter = QPainter(pixmap)
+        try:  # drawn where it will be shown, so that the patterns line up as they would
+            strip_painter.translate(-area.left(), -area.top())
+            self._paint_strip(strip_painter, track, span, availability)
         finally:
-            painter.restore()
+            strip_painter.end()
+        self._strips[key] = pixmap
+        if len(self._strips) > self._cached:
+            self._strips.popitem(last=False)
+        return pixmap
 
     def _paint_strip(
         self,
@@ -172,14 +250,14 @@ class TimelineDelegate(QStyledItemDelegate):
         self._paint_ticks(painter, track, start, end)
         now = self._board.now
         if start <= now <= end:
-            x = x_at(track, start, end, now)
+            # Whole pixels: the edge of the wash is under the line, and a kept strip stays
+            # right until the line moves by a pixel.
+            x = round(x_at(track, start, end, now))
             painter.fillRect(
                 QRectF(track.left(), track.top(), x - track.left(), track.height()),
                 self._past_brush,
             )
-            painter.fillRect(
-                QRectF(round(x) - 1, track.top() - 3, 2, track.height() + 6), self._now_brush
-            )
+            painter.fillRect(QRectF(x - 1, track.top() - 3, 2, track.height() + 6), self._now_brush)
 
     def _paint_ticks(
         self, painter: QPainter, track: QRectF, start: datetime, end: datetime

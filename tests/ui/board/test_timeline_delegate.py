@@ -10,7 +10,14 @@ from PySide6.QtGui import QColor, QImage
 from attendant.domain import MailboxKind
 from attendant.ui.board.model import BoardModel, Column
 from attendant.ui.board.panel import BoardPanel
-from attendant.ui.board.timeline import NOW_COLOUR, track_rect, whole_hours, x_at
+from attendant.ui.board.timeline import (
+    CACHED_STRIPS,
+    NOW_COLOUR,
+    TimelineDelegate,
+    track_rect,
+    whole_hours,
+    x_at,
+)
 
 
 @pytest.fixture
@@ -101,3 +108,50 @@ def test_the_header_writes_the_hours(panel: BoardPanel) -> None:
     assert ink(at(8)) > 5  # the morning is not hidden under the column's title
     assert ink(at(12, 30)) == 0  # nothing between the labels
     assert [h.hour for h in whole_hours(at(6, 30), at(9))] == [7, 8, 9]
+
+
+def _today_column(panel: BoardPanel) -> QImage:
+    view = panel.view
+    rows = panel.proxy.rowCount()
+    first = view.visualRect(panel.proxy.index(0, Column.TODAY))
+    last = view.visualRect(panel.proxy.index(rows - 1, Column.TODAY))
+    return view.viewport().grab(first.united(last)).toImage()
+
+
+def test_a_kept_strip_looks_exactly_like_one_drawn_afresh(
+    qtbot, panel: BoardPanel, clock: FakeClock
+) -> None:
+    model = panel.proxy.board
+    fresh = BoardPanel("People", model, MailboxKind.PERSON, nouns=("person", "people"))
+    qtbot.addWidget(fresh)
+    fresh.view.setItemDelegateForColumn(Column.TODAY, TimelineDelegate(model, fresh.view, cached=0))
+    fresh.resize(panel.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    kept = panel.view.itemDelegateForColumn(Column.TODAY)
+    assert isinstance(kept, TimelineDelegate)
+    for minute in (0, 7, 40):  # the wash and the line at several places
+        clock.now = at(10, minute)
+        model.tick()
+        first = _today_column(panel)
+        assert kept.cached_strips() > 0
+        assert _today_column(panel) == first  # the second paint copies the kept strips
+        assert _today_column(fresh) == first
+
+
+def test_a_row_whose_day_did_not_change_is_not_drawn_again(
+    qtbot, panel: BoardPanel, clock: FakeClock
+) -> None:
+    model = panel.proxy.board
+    delegate = panel.view.itemDelegateForColumn(Column.TODAY)
+    assert isinstance(delegate, TimelineDelegate)
+    panel.view.viewport().grab()
+    kept = delegate.cached_strips()
+    assert kept >= panel.proxy.rowCount()
+    model.set_snapshot(office_day())  # a refresh with the same calendars: new objects
+    panel.view.viewport().grab()
+    assert delegate.cached_strips() == kept
+    clock.now = at(15)  # "now" moved: every strip shows it elsewhere
+    model.tick()
+    panel.view.viewport().grab()
+    assert delegate.cached_strips() == min(2 * kept, CACHED_STRIPS)
