@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from attendant.domain import MailboxKind
@@ -380,6 +380,55 @@ def test_the_rooms_board_repaints_a_moment_after_the_people_board(
         if window.rooms.proxy.index(r, Column.NAME).data() == "Cirrus"
     )
     assert window.rooms.proxy.index(row, Column.STATUS).data() == "Free"
+
+
+class _PaintTurns(QObject):
+    """The turn of the event loop in which each watched widget painted.
+
+    A zero-interval timer fires once per turn, after the posted events (the paints among
+    them) of that turn: two paints with the same count were one stall of the GUI thread.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.turn = 0
+        self.painted: dict[QObject, list[int]] = {}
+        self.timer = QTimer(self)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._next_turn)
+        self.timer.start()
+
+    def _next_turn(self) -> None:
+        self.turn += 1
+
+    def watch(self, widget: QObject) -> None:
+        self.painted[widget] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted[watched].append(self.turn)
+        return False
+
+
+@pytest.mark.parametrize("change", ["refresh", "tick"])
+def test_the_two_boards_never_paint_in_the_same_turn_after_a_change(
+    qtbot, window: MainWindow, feed: FakeFeed, clock: FakeClock, change: str
+) -> None:
+    people, rooms = window.people.view.viewport(), window.rooms.view.viewport()
+    qtbot.wait(50)  # the first paints of the window are done
+    turns = _PaintTurns()
+    turns.watch(people)
+    turns.watch(rooms)
+    clock.now = at(10, 45)
+    if change == "refresh":
+        feed.publish(ok_state(office_day()))
+    else:
+        window.tick()
+    qtbot.waitUntil(lambda: bool(turns.painted[people] and turns.painted[rooms]), timeout=2000)
+    assert turns.painted[people][0] < turns.painted[rooms][0]
+    assert turns.painted[rooms][0] not in turns.painted[people]
+    turns.timer.stop()
 
 
 def test_the_status_word_of_the_selected_row_reads_in_the_selection_text_colour(
