@@ -9,7 +9,8 @@ stop the refresh, so that nothing more is sent before the back-off ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +52,8 @@ _START, _END, _BUSY = f"{_T}StartTime", f"{_T}EndTime", f"{_T}BusyType"
 _DETAILS, _SUBJECT, _LOCATION = f"{_T}CalendarEventDetails", f"{_T}Subject", f"{_T}Location"
 _PRIVATE = f"{_T}IsPrivate"
 _THROTTLING = (ErrorServerBusy, ErrorExceededConnectionCount, ErrorTooManyObjectsOpened)
+_THROTTLING_CODES = frozenset(error.__name__ for error in _THROTTLING)
+_CODE = f"{{{MNS}}}ResponseMessage/{{{MNS}}}ResponseCode"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,13 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
         return set_xml_value(payload, free_busy_view_options, version=version)
 
     def _get_elements_in_response(self, response: Any) -> Iterator[Any]:
-        for message in response:
+        messages = list(response)
+        # The answer is read off the network's path (see send_batch), but a throttled one
+        # stops the refresh here, before another request is sent.
+        for message in messages:
+            if message.findtext(_CODE) in _THROTTLING_CODES:
+                self._get_element_container(message=message.find(f"{{{MNS}}}ResponseMessage"))
+        for message in messages:
             try:
                 found = self._get_element_container(
                     message=message.find(f"{{{MNS}}}ResponseMessage")
@@ -181,11 +190,19 @@ def fetch_batch(
     protocol: Any, batch: Sequence[Mailbox], window: Window, zone: ZoneInfo, ews_zone: EWSTimeZone
 ) -> list[Availability]:
     """One GetUserAvailability round trip for ``batch`` (blocking; raises exchangelib errors)."""
+    return send_batch(protocol, batch, window, zone, ews_zone)()
+
+
+def send_batch(
+    protocol: Any, batch: Sequence[Mailbox], window: Window, zone: ZoneInfo, ews_zone: EWSTimeZone
+) -> Callable[[], list[Availability]]:
+    """The round trip of :func:`fetch_batch`; returns the reading of its answer, to be done
+    while the next requests are on the network (it raises what reading raises)."""
     start = EWSDateTime.from_datetime(window.start.astimezone(zone))
     end = EWSDateTime.from_datetime(window.end.astimezone(zone))
     service = AvailabilityService(protocol=protocol)
     service.zone = zone
-    answers = list(
+    found = iter(
         service.call(
             tzinfo=ews_zone,
             mailbox_data=[m.address for m in batch],
@@ -197,12 +214,18 @@ def fetch_batch(
             ),
         )
     )
-    if len(answers) != len(batch):
-        raise BadResponse(
-            f"Exchange answered {len(answers)} free/busy results for {len(batch)} mailboxes.",
-            hint="The server is failing; the log file has the details.",
-        )
-    return [to_availability(m, answer) for m, answer in zip(batch, answers, strict=True)]
+    head = list(itertools.islice(found, 1))  # sends, and reads the envelope and faults
+
+    def read() -> list[Availability]:
+        answers = [*head, *found]
+        if len(answers) != len(batch):
+            raise BadResponse(
+                f"Exchange answered {len(answers)} free/busy results for {len(batch)} mailboxes.",
+                hint="The server is failing; the log file has the details.",
+            )
+        return [to_availability(m, answer) for m, answer in zip(batch, answers, strict=True)]
+
+    return read
 
 
 def to_availability(mailbox: Mailbox, answer: View | Exception | None) -> Availability:

@@ -31,10 +31,10 @@ from attendant.domain import (
 )
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews import mailtips
-from attendant.providers.ews.availability import batches, fetch_batch, ordered
+from attendant.providers.ews.availability import batches, ordered, send_batch
 from attendant.providers.ews.contact import with_contact
 from attendant.providers.ews.errors import NoRetryPolicy, provider_error
-from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded
+from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded, run_read_here
 from attendant.providers.ews.protocol import (
     EwsProtocol,
     ResolveNamesService,
@@ -160,25 +160,32 @@ class EwsClient:
         self.proven = True
         return result
 
-    def _fan_out(self, tasks: Sequence[Callable[[], T]], *, probe: bool = False) -> list[T]:
-        # A password changed on the server while the console runs (or a wrong one at the
-        # first start) must cost one failed logon, not one per request in flight (accounts
-        # with a lockout threshold of 3 exist), even when it succeeded a minute ago.
-        # - Basic sends the password with every request, so one request goes alone first,
-        #   every time. With ``probe`` (free/busy, where the time counts) that is an
-        #   authenticated GET of the EWS URL: the server checks the credentials and answers
-        #   with its service page without any EWS work. Otherwise the first task itself goes
-        #   alone, which also meets a busy server (ErrorServerBusy) with one request.
-        # - NTLM sends it only when a connection signs in; the sign-in gate lets the first
-        #   sign-in of this round go alone (a lone request would prove nothing when it rides
-        #   a connection still signed in while the others sign in again), so free/busy goes
-        #   side by side at once.
+    def _fan_out(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
+        # The first task goes alone: a wrong or changed password costs one failed logon,
+        # and a busy server (ErrorServerBusy) is met with one request.
         self._new_round()
-        if probe and len(tasks) > 1 and self.concurrency > 1:
-            if self.auth_type != NTLM:
-                self.prove_credentials()
-            return run_bounded(tasks, concurrency=self.concurrency, lead_alone=False)
         return run_bounded(tasks, concurrency=self.concurrency, lead_alone=True)
+
+    def _free_busy_fan_out(self, tasks: Sequence[Callable[[], Callable[[], T]]]) -> list[T]:
+        """Free/busy side by side at once, each answer read on this thread (see fanout).
+
+        A password changed on the server while the console runs (or a wrong one at the
+        first start) must cost one failed logon, not one per request in flight (accounts
+        with a lockout threshold of 3 exist), even when it succeeded a minute ago:
+
+        - Basic sends the password with every request, so one request goes alone first,
+          every time: an authenticated GET of the EWS URL; the server checks the
+          credentials and answers with its service page without any EWS work.
+        - NTLM sends it only when a connection signs in; the sign-in gate lets the first
+          sign-in of this round go alone (a lone request would prove nothing when it rides
+          a connection still signed in while the others sign in again).
+        """
+        if len(tasks) == 1 or self.concurrency == 1:
+            return self._fan_out([_whole(t) for t in tasks])
+        self._new_round()
+        if self.auth_type != NTLM:
+            self.prove_credentials()
+        return run_read_here(tasks, concurrency=self.concurrency)
 
     def _new_round(self) -> None:
         protocol = self._protocol
@@ -200,14 +207,14 @@ class EwsClient:
         asked = checked_window(window, MAX_WINDOW, "Exchange")
         chunks = batches(mailboxes)
 
-        def task(chunk: list[Mailbox]) -> Callable[[], list[Availability]]:
-            return lambda: self._call(
-                lambda p: fetch_batch(p, chunk, asked, self.zone, self.ews_zone)
-            )
+        def task(chunk: list[Mailbox]) -> Callable[[], Callable[[], list[Availability]]]:
+            def send() -> Callable[[], list[Availability]]:
+                read = self._call(lambda p: send_batch(p, chunk, asked, self.zone, self.ews_zone))
+                return lambda: self._call(lambda _: read())
 
-        answered = [
-            a for part in self._fan_out([task(c) for c in chunks], probe=True) for a in part
-        ]
+            return send
+
+        answered = [a for part in self._free_busy_fan_out([task(c) for c in chunks]) for a in part]
         found = ordered(mailboxes, answered)
         return found if asked == window else [a.clipped(window) for a in found]
 
@@ -311,6 +318,11 @@ class EwsClient:
                 named = Mailbox(address=address, name=mailbox.name or None)
                 found.append(with_contact(named, contact))
         return found
+
+
+def _whole(task: Callable[[], Callable[[], T]]) -> Callable[[], T]:
+    """A two-part task as one: send, then read, on the same thread."""
+    return lambda: task()()
 
 
 def _get_service_page(protocol: EwsProtocol, timeout: float) -> int:

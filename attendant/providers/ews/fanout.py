@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from queue import SimpleQueue
 from typing import TypeVar
 
 from attendant.providers.errors import (
@@ -48,6 +49,64 @@ def run_bounded(tasks: Sequence[Callable[[], T]], *, concurrency: int, lead_alon
     pending = list(range(start, len(tasks)))
     if pending:
         _run_pool(tasks, pending, results, max(1, concurrency))
+    return [r for r in results]  # type: ignore[misc]  # every slot is filled when no error
+
+
+def run_read_here(tasks: Sequence[Callable[[], Callable[[], T]]], *, concurrency: int) -> list[T]:
+    """Like :func:`run_bounded` without a lead, for tasks that split in two: each sends and
+    receives on a worker and returns the reading of its answer, which runs here, on the
+    calling thread, while the workers' next requests are on the network (a worker that
+    parsed its answer before sending the next request would hold that request back).
+    """
+    if not tasks:
+        return []
+    results: list[T | None] = [None] * len(tasks)
+    lock = threading.Lock()
+    queue = iter(range(len(tasks)))
+    stop = threading.Event()
+    done: SimpleQueue[tuple[int, Callable[[], T] | None, BaseException | None] | None]
+    done = SimpleQueue()
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    index = next(queue, None)
+                if index is None:
+                    return
+                try:
+                    done.put((index, tasks[index](), None))
+                except BaseException as error:
+                    stop.set()
+                    done.put((index, None, error))
+                    return
+        finally:
+            done.put(None)
+
+    threads = [
+        threading.Thread(target=worker, name=f"attendant-ews-{i}", daemon=True)
+        for i in range(min(max(1, concurrency), len(tasks)))
+    ]
+    for thread in threads:
+        thread.start()
+    failures: list[tuple[int, BaseException]] = []
+    running = len(threads)
+    while running:
+        item = done.get()
+        if item is None:
+            running -= 1
+            continue
+        index, read, error = item
+        if read is not None and not failures:
+            try:
+                results[index] = read()
+            except BaseException as failure:
+                error = failure
+        if error is not None:
+            stop.set()  # requests not yet sent are not sent
+            failures.append((index, error))
+    if failures:
+        raise _most_telling(failures)
     return [r for r in results]  # type: ignore[misc]  # every slot is filled when no error
 
 

@@ -1,0 +1,103 @@
+"""The free/busy fan-out: answers are read while the next requests are on the network, and a
+bad or throttled answer still stops the refresh before anything more is sent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from attendant.domain import Mailbox, Window
+from attendant.providers.errors import BadResponse, Throttled
+from attendant.providers.exchange import ExchangeProvider
+from tests.fakes import Fault
+from tests.fakes.ews_soap import MNS, TNS, envelope
+from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+
+pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
+
+pytestmark = pytest.mark.ews_schema
+
+ROME = ZoneInfo("Europe/Rome")
+DAY = date(2026, 11, 23)
+WINDOW = Window(datetime(2026, 11, 23, tzinfo=ROME), datetime(2026, 11, 24, tzinfo=ROME))
+#: Ten GetUserAvailability requests, four in flight at a time.
+PEOPLE = [Mailbox(f"user{i}@contoso.com") for i in range(1000)]
+
+
+def provider(ews, ca_file) -> ExchangeProvider:
+    return ExchangeProvider(
+        ews_url=ews.url,
+        version=ews.version,
+        username=DEFAULT_USERNAME,
+        auth="basic",
+        password=lambda: DEFAULT_PASSWORD,
+        ca_bundle=str(ca_file),
+        timeout_seconds=5,
+        zone=ROME,
+    )
+
+
+def answer(messages: str, version: str) -> bytes:
+    return envelope(
+        f'<m:GetUserAvailabilityResponse xmlns:m="{MNS}" xmlns:t="{TNS}">'
+        f"<m:FreeBusyResponseArray>{messages}</m:FreeBusyResponseArray>"
+        "</m:GetUserAvailabilityResponse>",
+        version,
+    )
+
+
+BUSY = (
+    '<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Error">'
+    "<m:MessageText>The server cannot service this request right now.</m:MessageText>"
+    "<m:ResponseCode>ErrorServerBusy</m:ResponseCode>"
+    "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"
+    '<m:MessageXml><t:Value Name="BackOffMilliseconds">20000</t:Value></m:MessageXml>'
+    "</m:ResponseMessage></m:FreeBusyResponse>"
+)
+
+NOT_FOUND = (
+    '<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Error">'
+    "<m:MessageText>No mailbox with such guid.</m:MessageText>"
+    "<m:ResponseCode>ErrorMailRecipientNotFound</m:ResponseCode>"
+    "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"
+    "</m:ResponseMessage></m:FreeBusyResponse>"
+)
+
+
+@pytest.fixture
+def ews(make_ews):
+    server = make_ews(validate_responses=False)  # the answers below are made by hand
+    seed_contoso(server, DAY, tz=ROME)
+    server.latency = 0.2  # the other requests are still on the network when it answers
+    return server
+
+
+def sent(ews) -> int:
+    return len(ews.requests_for("GetUserAvailability"))
+
+
+def test_steady_answers_are_all_read_in_the_order_asked(ews, ca_file):
+    p = provider(ews, ca_file)
+    first = p.get_availability(PEOPLE, WINDOW)
+    assert [a.mailbox for a in first] == PEOPLE
+    assert p.get_availability(PEOPLE, WINDOW) == first
+    assert sent(ews) == 20
+
+
+def test_a_mailbox_throttled_inside_an_answer_stops_the_refresh(ews, ca_file):
+    # The last mailbox of the answer: found only by reading past the first.
+    ews.inject(Fault.raw(answer(NOT_FOUND * 99 + BUSY, ews.version)), count=1)
+    with pytest.raises(Throttled):
+        provider(ews, ca_file).get_availability(PEOPLE, WINDOW)
+    # Seen before the next request goes: only those already on the network were sent.
+    assert sent(ews) <= 4
+
+
+def test_an_answer_that_cannot_be_read_stops_the_refresh(ews, ca_file):
+    ews.inject(Fault.raw(answer("", ews.version)), count=1)  # no mailbox answered
+    with pytest.raises(BadResponse, match="0 free/busy results for 100 mailboxes"):
+        provider(ews, ca_file).get_availability(PEOPLE, WINDOW)
+    # Read while the next requests go: the connection that brought it may have sent one more.
+    assert sent(ews) <= 5
