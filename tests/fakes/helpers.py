@@ -42,6 +42,27 @@ def ca_trusting_adapter(ca_file: str | Path) -> type[requests.adapters.HTTPAdapt
     return CATrustingAdapter
 
 
+def exchange_provider(ews: FakeEWS, ca_file: str | Path, **options: Any) -> Any:
+    """Attendant's Exchange provider for ``ews`` with the default account over Basic (any
+    option of :class:`~attendant.providers.exchange.ExchangeProvider` can be given; a
+    ``password`` may be a string)."""
+    from attendant.providers.exchange import ExchangeProvider
+
+    password = options.pop("password", DEFAULT_PASSWORD)
+    settings: dict[str, Any] = {
+        "ews_url": ews.url,
+        "version": ews.version,
+        "username": DEFAULT_USERNAME,
+        "auth": "basic",
+        "password": password if callable(password) else (lambda: password),
+        "ca_bundle": str(ca_file),
+        "timeout_seconds": 5,
+        "zone": UTC,
+    }
+    settings.update(options)
+    return ExchangeProvider(**settings)
+
+
 def seed_contoso(ews: FakeEWS, day: date, tz: Any = UTC) -> None:
     """A small directory: people with a morning of events on *day* (local times in *tz*),
     a free/busy-only person, a private mailbox, rooms and a room list."""

@@ -22,7 +22,7 @@ from attendant.providers.exchange import ExchangeProvider
 from tests.fakes import FakeEWS, Fault, tls
 from tests.fakes.ews_ops import MNS, TNS
 from tests.fakes.ews_soap import SOAPNS, envelope, soap_fault
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import exchange_provider, seed_contoso
 
 ROME = ZoneInfo("Europe/Rome")
 DAY = date(2026, 11, 23)
@@ -133,16 +133,7 @@ def ews(tmp_path_factory):
 @pytest.fixture(scope="module")
 def provider(ews, tmp_path_factory):
     ca = tls.write_ca_pem(tmp_path_factory.mktemp("pki") / "ca.pem")
-    made = ExchangeProvider(
-        ews_url=ews.url,
-        version=ews.version,
-        username=DEFAULT_USERNAME,
-        auth="basic",
-        password=lambda: DEFAULT_PASSWORD,
-        ca_bundle=str(ca),
-        timeout_seconds=5,
-        zone=ROME,
-    )
+    made = exchange_provider(ews, ca, zone=ROME)
     yield made
     made.close()
 

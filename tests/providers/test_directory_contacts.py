@@ -15,23 +15,14 @@ import pytest
 
 from attendant.domain import Mailbox, MailboxKind
 from attendant.providers.exchange import ExchangeProvider
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from tests.fakes.helpers import exchange_provider
 from tests.providers.test_graph import ROME, Approver, World, make_world  # noqa: F401
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews, make_entra
 
 
 def _exchange(ews, ca_file) -> ExchangeProvider:
-    return ExchangeProvider(
-        ews_url=ews.url,
-        version=ews.version,
-        username=DEFAULT_USERNAME,
-        auth="basic",
-        password=lambda: DEFAULT_PASSWORD,
-        ca_bundle=str(ca_file),
-        timeout_seconds=10,
-        zone=ROME,
-    )
+    return exchange_provider(ews, ca_file, zone=ROME, timeout_seconds=10)
 
 
 def _details(mailbox: Mailbox) -> tuple[str | None, ...]:

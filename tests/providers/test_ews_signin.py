@@ -16,11 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from attendant.domain import Mailbox, WatchList, Window
-from attendant.providers.exchange import ExchangeProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import exchange_provider, seed_contoso
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
 
@@ -35,16 +34,7 @@ REJECTED = "bad user name or password"
 
 
 def refresher(ews, ca_file, tmp_path, auth: str) -> RefreshService:
-    provider = ExchangeProvider(
-        ews_url=ews.url,
-        version=ews.version,
-        username=DEFAULT_USERNAME,
-        auth=auth,
-        password=lambda: DEFAULT_PASSWORD,
-        ca_bundle=str(ca_file),
-        timeout_seconds=5,
-        zone=ROME,
-    )
+    provider = exchange_provider(ews, ca_file, auth=auth, zone=ROME)
     return RefreshService(
         provider,
         WatchList(),

@@ -35,7 +35,7 @@ from attendant.services.names import NameCache
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
 from tests.fakes import FakeEvent, Fault, tls
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, exchange_provider, seed_contoso
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
 
@@ -49,19 +49,7 @@ def at(hour: int, minute: int = 0, day: date = DAY, zone: ZoneInfo = ROME) -> da
 
 
 def provider(ews, ca_file, **kwargs) -> ExchangeProvider:
-    password = kwargs.pop("password", DEFAULT_PASSWORD)
-    options = {
-        "ews_url": ews.url,
-        "version": ews.version,
-        "username": DEFAULT_USERNAME,
-        "auth": "basic",
-        "password": password if callable(password) else (lambda: password),
-        "ca_bundle": str(ca_file),
-        "timeout_seconds": 5,
-        "zone": ROME,
-    }
-    options.update(kwargs)
-    return ExchangeProvider(**options)
+    return exchange_provider(ews, ca_file, **{"zone": ROME, **kwargs})
 
 
 def boxes(*addresses: str) -> list[Mailbox]:

@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 import pytest
 
 from attendant.domain import Mailbox, MailboxKind, WatchEntry, WatchList
-from attendant.providers.exchange import ExchangeProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.names import CACHE_FILE_NAME, NameCache, needs_lookup
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import exchange_provider, seed_contoso
 from tests.providers.test_graph import (  # noqa: F401 - fixtures, by their names
     DAY,
     ROME,
@@ -105,16 +104,7 @@ async def _until(condition, timeout: float = 20.0) -> None:
 def test_statuses_come_first_and_names_follow_between_refreshes(make_ews, ca_file, tmp_path):
     ews = make_ews()
     seed_contoso(ews, DAY, tz=ROME)
-    provider = ExchangeProvider(
-        ews_url=ews.url,
-        version=ews.version,
-        username=DEFAULT_USERNAME,
-        auth="basic",
-        password=lambda: DEFAULT_PASSWORD,
-        ca_bundle=str(ca_file),
-        timeout_seconds=10,
-        zone=ROME,
-    )
+    provider = exchange_provider(ews, ca_file, zone=ROME, timeout_seconds=10)
     watch = WatchList(
         people=(
             WatchEntry("bob@contoso.com", name="Bob (front desk)"),

@@ -20,14 +20,13 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from attendant.domain import WatchEntry, WatchList
-from attendant.providers.exchange import ExchangeProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.names import NameCache
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
 from attendant.ui.board.model import Column
 from attendant.ui.window.main_window import MainWindow
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import exchange_provider, seed_contoso
 from tests.providers.test_graph import DAY, ROME, Approver, World, make_world, rome_day  # noqa: F401
 
 pytest_plugins = ("tests.fakes.fixtures",)
@@ -105,16 +104,7 @@ def test_exchange_contact_data_fills_columns_actions_and_pane(
     alice.department, alice.job_title = "Finance", "Controller"
     bob = ews.directory.mailboxes["bob@contoso.com"]
     bob.phone, bob.department = "+39 06 5550200", "Facilities"
-    provider = ExchangeProvider(
-        ews_url=ews.url,
-        version=ews.version,
-        username=DEFAULT_USERNAME,
-        auth="basic",
-        password=lambda: DEFAULT_PASSWORD,
-        ca_bundle=str(ca_file),
-        timeout_seconds=10,
-        zone=ROME,
-    )
+    provider = exchange_provider(ews, ca_file, zone=ROME, timeout_seconds=10)
     clock = lambda: datetime(2026, 11, 23, 10, 15, tzinfo=ROME)  # noqa: E731
     watch = WatchList(
         people=(
