@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
 
 from attendant.domain import (
     Availability,
@@ -130,3 +133,15 @@ def ok_state(snapshot: Snapshot | None = None) -> RefreshState:
         last_attempt=snapshot.fetched_at,
         next_refresh=snapshot.fetched_at + timedelta(minutes=1),
     )
+
+
+def shown(qtbot: Any, win: Any, size: tuple[int, int] = (1400, 800)) -> Any:
+    """``win`` (a main window) on screen at ``size``, active, with its statuses evaluated."""
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
+    return win

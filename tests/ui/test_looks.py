@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, ok_state
+from office_day import TZ, FakeClock, FakeFeed, ok_state, shown
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QColor
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
 from attendant.domain import Status
 from attendant.ui.board.model import Column
@@ -28,14 +28,7 @@ def make_window(qtbot, clock: FakeClock, state_file: Path | None = None) -> Main
         tz=TZ,
         geometry_file=state_file,
     )
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win)
 
 
 @pytest.fixture

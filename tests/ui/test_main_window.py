@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
+from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, shown
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -47,14 +47,7 @@ def window(
         open_folder=opened.append,
         tz=TZ,
     )
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win)
 
 
 def visible_names(panel) -> list[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
+from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, shown
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from attendant.domain import Availability, BusyType, Event, Mailbox, MailboxKind
 from attendant.ui.window.main_window import MainWindow
@@ -40,14 +39,7 @@ def feed() -> FakeFeed:
 @pytest.fixture
 def window(qtbot, feed: FakeFeed, clock: FakeClock, tmp_path: Path) -> MainWindow:
     win = MainWindow(feed, clock=clock, provider_title="Demo company", tz=TZ)
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win)
 
 
 def open_finder(qtbot, window: MainWindow):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, ok_state
+from office_day import TZ, FakeClock, FakeFeed, ok_state, shown
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from attendant.ui.board.model import Column
 from attendant.ui.window.main_window import MainWindow
@@ -14,14 +13,7 @@ from attendant.ui.window.main_window import MainWindow
 @pytest.fixture
 def window(qtbot, clock: FakeClock) -> MainWindow:
     win = MainWindow(FakeFeed(ok_state()), clock=clock, provider_title="Demo", tz=TZ)
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win)
 
 
 def people(win: MainWindow) -> list[str]:

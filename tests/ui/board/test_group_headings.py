@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, at, ok_state
+from office_day import TZ, FakeClock, FakeFeed, at, ok_state, shown
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
@@ -92,14 +92,7 @@ def board_file(tmp_path: Path) -> Path:
 
 def open_window(qtbot, clock: FakeClock, board_file: Path, feed: FakeFeed) -> MainWindow:
     win = MainWindow(feed, clock=clock, provider_title="Demo", tz=TZ, board_file=board_file)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win, (1366, 768))
 
 
 def names(win: MainWindow) -> list[str]:

@@ -11,9 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
+from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, shown
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from attendant.domain import Availability, BusyType, Event, Mailbox, MailboxKind, Presence
 from attendant.ui.board.model import Column
@@ -39,14 +38,7 @@ ZOE = Availability(
 
 def open_window(qtbot, clock: FakeClock, board_file: Path, feed: FakeFeed) -> MainWindow:
     win = MainWindow(feed, clock=clock, provider_title="Demo", tz=TZ, board_file=board_file)
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win)
 
 
 @pytest.fixture

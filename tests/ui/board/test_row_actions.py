@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state
+from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, shown
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
@@ -63,14 +63,7 @@ def opened(qapp) -> Iterator[Opened]:
 def window(qtbot, clock: FakeClock) -> MainWindow:
     feed = FakeFeed(ok_state(office_day(extra=(ZOE,))))
     win = MainWindow(feed, clock=clock, provider_title="Demo", tz=TZ)
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    qtbot.waitUntil(win.model.is_evaluated, timeout=2000)
-    return win
+    return shown(qtbot, win)
 
 
 def go_to(qtbot, win: MainWindow, name: str) -> None:
