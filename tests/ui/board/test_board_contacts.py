@@ -20,6 +20,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from attendant.domain import WatchEntry, WatchList
+from attendant.providers.base import FreeBusyProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.names import NameCache
 from attendant.services.refresh import RefreshService
@@ -76,7 +77,22 @@ def _select(qtbot, window: MainWindow, name: str) -> None:
     qtbot.waitUntil(lambda: view.currentIndex().data() == name, timeout=2000)
 
 
-def _show(qtbot, window: MainWindow, service: RefreshService) -> None:
+def _open(
+    qtbot, provider: FreeBusyProvider, watch: WatchList, state: Path, title: str
+) -> tuple[MainWindow, RefreshService]:
+    """The console on ``provider`` at 10:15 in Rome, on screen, after its first refresh."""
+    clock = lambda: datetime(2026, 11, 23, 10, 15, tzinfo=ROME)  # noqa: E731
+    service = RefreshService(
+        provider,
+        watch,
+        interval_seconds=3600,
+        timeout_seconds=10,
+        guard=LockoutGuard(state),
+        clock=clock,
+        window_for=lambda now: rome_day(),
+        names=NameCache(state),
+    )
+    window = MainWindow(service, clock=clock, provider_title=title, tz=ROME)
     qtbot.addWidget(window)
     window.resize(1400, 800)
     window.show()
@@ -85,6 +101,7 @@ def _show(qtbot, window: MainWindow, service: RefreshService) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     service.start()
     qtbot.waitUntil(lambda: service.state.health is FeedHealth.OK, timeout=10_000)
+    return window, service
 
 
 def _close(qtbot, qasync_loop, window: MainWindow, service: RefreshService) -> None:
@@ -105,7 +122,6 @@ def test_exchange_contact_data_fills_columns_actions_and_pane(
     bob = ews.directory.mailboxes["bob@contoso.com"]
     bob.phone, bob.department = "+39 06 5550200", "Facilities"
     provider = exchange_provider(ews, ca_file, zone=ROME, timeout_seconds=10)
-    clock = lambda: datetime(2026, 11, 23, 10, 15, tzinfo=ROME)  # noqa: E731
     watch = WatchList(
         people=(
             "alice@contoso.com",
@@ -113,18 +129,7 @@ def test_exchange_contact_data_fills_columns_actions_and_pane(
             WatchEntry("bob@contoso.com", name="Bob (front desk)", department="Reception"),
         )
     )
-    service = RefreshService(
-        provider,
-        watch,
-        interval_seconds=3600,
-        timeout_seconds=10,
-        guard=LockoutGuard(tmp_path),
-        clock=clock,
-        window_for=lambda now: rome_day(),
-        names=NameCache(tmp_path),
-    )
-    window = MainWindow(service, clock=clock, provider_title="Exchange", tz=ROME)
-    _show(qtbot, window, service)
+    window, service = _open(qtbot, provider, watch, tmp_path, "Exchange")
     try:
         qtbot.waitUntil(lambda: _cells(window, "Alice Example") != {}, timeout=20_000)
         assert _cells(window, "Alice Example") == {
@@ -175,19 +180,8 @@ def test_graph_contact_fields_reach_the_board_with_user_read_all(
     world.entra.admin_consented.append(f"{world.graph.base_url}/User.Read.All")
     world.signin.sign_out()
     world.signin.sign_in_device_code(Approver(world.entra))
-    clock = lambda: datetime(2026, 11, 23, 10, 15, tzinfo=ROME)  # noqa: E731
-    service = RefreshService(
-        world.provider(),
-        WatchList(people=("alice@contoso.com",)),
-        interval_seconds=3600,
-        timeout_seconds=10,
-        guard=LockoutGuard(tmp_path),
-        clock=clock,
-        window_for=lambda now: rome_day(),
-        names=NameCache(tmp_path),
-    )
-    window = MainWindow(service, clock=clock, provider_title="Graph", tz=ROME)
-    _show(qtbot, window, service)
+    watch = WatchList(people=("alice@contoso.com",))
+    window, service = _open(qtbot, world.provider(), watch, tmp_path, "Graph")
     try:
         qtbot.waitUntil(lambda: _cells(window, "Alice Example") != {}, timeout=20_000)
         assert _cells(window, "Alice Example") == {
