@@ -10,14 +10,14 @@ title where the watch list says nothing, and what the admin wrote stays.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
+from test_row_actions import opened  # noqa: F401 - a fixture, by its name
 
 from attendant.domain import WatchEntry, WatchList
 from attendant.providers.base import FreeBusyProvider
@@ -38,26 +38,6 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 SHOTS = Path(os.environ["ATTENDANT_SHOTS"]) if os.environ.get("ATTENDANT_SHOTS") else None
-
-
-class Opened(QObject):
-    """Receives the URLs the desktop would open."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def opened(qapp) -> Iterator[Opened]:
-    receiver = Opened()
-    QDesktopServices.setUrlHandler("tel", receiver, "open")
-    yield receiver
-    QDesktopServices.unsetUrlHandler("tel")
 
 
 def _cells(window: MainWindow, name: str) -> dict[Column, str]:

@@ -95,6 +95,15 @@ def open_window(qtbot, clock: FakeClock, board_file: Path, feed: FakeFeed) -> Ma
     return shown(qtbot, win, (1366, 768))
 
 
+def grouped_window(qtbot, clock: FakeClock, board_file: Path, feed: FakeFeed) -> MainWindow:
+    """The window as a receptionist left it grouped by the watch list's groups."""
+    board_file.parent.mkdir(parents=True)
+    board_file.write_text(json.dumps({"group": "group"}), encoding="utf-8")
+    win = open_window(qtbot, clock, board_file, feed)
+    qtbot.waitUntil(lambda: bool(win.people.headings.starts), timeout=2000)
+    return win
+
+
 def names(win: MainWindow) -> list[str]:
     proxy = win.people.proxy
     return [proxy.index(r, Column.NAME).data() for r in range(proxy.rowCount())]
@@ -229,11 +238,8 @@ def test_the_keyboard_and_the_mouse_pass_the_headings(
 def test_search_and_sorting_keep_each_heading_with_its_rows(
     qtbot, clock: FakeClock, feed: FakeFeed, board_file: Path
 ) -> None:
-    board_file.parent.mkdir(parents=True)
-    board_file.write_text(json.dumps({"group": "group"}), encoding="utf-8")
-    win = open_window(qtbot, clock, board_file, feed)
+    win = grouped_window(qtbot, clock, board_file, feed)
     headings = win.people.headings
-    qtbot.waitUntil(lambda: bool(headings.starts), timeout=2000)
 
     win.search.setFocus()
     qtbot.keyClicks(win.search, "Greta")
@@ -292,11 +298,8 @@ def test_a_screen_reader_hears_the_heading_with_the_first_row(
 def test_a_changed_group_in_a_refresh_moves_the_row(
     qtbot, clock: FakeClock, feed: FakeFeed, board_file: Path
 ) -> None:
-    board_file.parent.mkdir(parents=True)
-    board_file.write_text(json.dumps({"group": "group"}), encoding="utf-8")
-    win = open_window(qtbot, clock, board_file, feed)
+    win = grouped_window(qtbot, clock, board_file, feed)
     headings = win.people.headings
-    qtbot.waitUntil(lambda: bool(headings.starts), timeout=2000)
     moved = tuple(
         (n, d, "Management" if n == "Eva Lind" else g) for n, d, g in PEOPLE
     )  # the admin put Eva in Management; the same people, in the same order
