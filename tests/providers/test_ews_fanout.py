@@ -89,8 +89,9 @@ def test_steady_answers_are_all_read_in_the_order_asked(ews, ca_file):
 def test_a_mailbox_throttled_inside_an_answer_stops_the_refresh(ews, ca_file):
     # The last mailbox of the answer: found only by reading past the first.
     ews.inject(Fault.raw(answer(NOT_FOUND * 99 + BUSY, ews.version)), count=1)
-    with pytest.raises(Throttled):
+    with pytest.raises(Throttled) as caught:
         provider(ews, ca_file).get_availability(PEOPLE, WINDOW)
+    assert caught.value.retry_after_seconds == pytest.approx(20)  # its MessageXml's back-off
     # Seen before the next request goes: only those already on the network were sent.
     assert sent(ews) <= 4
 

@@ -110,7 +110,10 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
         # The answer is read off the network's path (see send_batch), but a throttled one
         # stops the refresh here, before another request is sent.
         for message in messages:
-            if message.findtext(_CODE) in _THROTTLING_CODES:
+            code = message.findtext(_CODE)
+            if code == "ErrorServerBusy":
+                raise _server_busy(message)
+            if code in _THROTTLING_CODES:
                 self._get_element_container(message=message.find(f"{{{MNS}}}ResponseMessage"))
         for message in messages:
             try:
@@ -161,6 +164,21 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
         events.sort(key=lambda e: (e.start, e.end))
         view_type = (elem.findtext(f"{_T}FreeBusyViewType") or "None").strip()
         return View(view_type, tuple(events))
+
+
+def _server_busy(message: Any) -> ErrorServerBusy:
+    """A mailbox's ErrorServerBusy with the back-off its MessageXml asks for (exchangelib
+    reads BackOffMilliseconds only from a SOAP fault)."""
+    reply = message.find(f"{{{MNS}}}ResponseMessage")
+    text = (reply.findtext(f"{{{MNS}}}MessageText") or "").strip() if reply is not None else ""
+    back_off = None
+    for value in message.iter(f"{_T}Value"):
+        if value.get("Name") == "BackOffMilliseconds":
+            try:
+                back_off = max(0.0, float((value.text or "").strip())) / 1000
+            except ValueError:
+                back_off = None
+    return ErrorServerBusy(text or "The server is busy.", back_off=back_off)
 
 
 def _when(text: str | None, zone: ZoneInfo) -> datetime | None:
