@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import (
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -111,6 +113,12 @@ class BoardFilter(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._board.sort(column, order)
+
+    def multiData(
+        self, index: QModelIndex | QPersistentModelIndex, span: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        # Hand a painted cell's roles to the board in one call (see OrganisedBoard.multiData).
+        self._board.multiData(self.mapToSource(index), span)
 
     # -- internals -----------------------------------------------------------------------
 

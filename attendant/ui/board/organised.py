@@ -11,11 +11,18 @@ and repaints the one column: no status is evaluated again, no row moves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Signal,
+)
 
 from attendant.domain import Mailbox, Presence, Snapshot
 from attendant.ui.board import roles
@@ -177,6 +184,26 @@ class OrganisedBoard(BoardModel):
                 f", {presence.activity}" if presence.activity else ""
             )
         return super().data(index, role)
+
+    def multiData(
+        self, index: QModelIndex | QPersistentModelIndex, span: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        """Every role a delegate asks of a cell, in one call from Qt instead of one per role.
+
+        A paint asks each visible cell for seven roles, and a call from Qt into Python costs
+        more than most answers (which are "nothing"): a fifth of a board's paint.
+        """
+        data = self.data
+        answered = roles.ANSWERED_ROLES
+        cells = (
+            (span,) if isinstance(span, QModelRoleData) else cast(Iterable[QModelRoleData], span)
+        )
+        for role_data in cells:
+            role = role_data.role()
+            if role in answered:
+                role_data.setData(data(index, role))
+            else:
+                role_data.clearData()
 
     def _sort_key(self, row: int, column: int) -> Any:
         if column == Column.PRESENCE:
