@@ -102,9 +102,12 @@ def test_ntlm_connections_still_signed_in_keep_serving_after_a_password_change(
     # Steady: every connection is signed in, so nothing waits for a lone request first.
     (steady,) = refreshes(service, 1)
     assert steady.health is FeedHealth.OK and len(steady.snapshot.entries) == len(PEOPLE)
-    assert [r.operation for r in ews.request_log] == ["GetUserAvailability"] * 4
-    assert {r.auth_scheme for r in ews.request_log} == {"NTLM"}
-    assert ews.successful_logons == 0  # no connection had to sign in again
+    # A connection the first refresh did not need (on a loaded machine its four requests can
+    # share fewer) signs in now, through 401s; the signed-in ones send their requests at once.
+    served = [r for r in ews.request_log if r.status != 401]
+    assert [r.operation for r in served] == ["GetUserAvailability"] * 4
+    assert {r.auth_scheme for r in served} == {"NTLM"}
+    assert ews.failed_logons == 0
     # IIS keeps a connection's logon after the password changed: no failed logon at all.
     ews.set_password("changed by the admin")
     (after,) = refreshes(service, 1)
