@@ -28,7 +28,7 @@ from attendant.services.mailtips import AutoReplies, ReplyLookup
 from attendant.services.names import NameCache, NameLookups, needs_lookup, with_names
 from attendant.services.presence import PresencePoller, PresenceResult
 from attendant.services.state import FeedError, FeedHealth, RefreshState
-from attendant.services.watch import roster_snapshot, watched_mailboxes
+from attendant.services.watch import expand_watch, room_list_note, roster_snapshot
 
 Subscriber = Callable[[RefreshState], None]
 
@@ -73,6 +73,7 @@ class RefreshService:
         self._names = names
         self._lookups = NameLookups(names) if names is not None else None
         self._mailboxes_at = time.monotonic()
+        self._room_list_notes: tuple[str, ...] = ()
         self._subscribers: list[Subscriber] = []
         self._state = RefreshState(provider=provider.name, health=FeedHealth.STARTING)
         self._wakeup = asyncio.Event()
@@ -191,6 +192,7 @@ class RefreshService:
             next_refresh=done + timedelta(seconds=self._interval),
             presence=self._state.presence,
             presence_hint=self._state.presence_hint,
+            room_list_notes=self._room_list_notes,
         )
         self._publish(state)
         # Teams presence after the statuses are out, in a call of its own.
@@ -228,8 +230,13 @@ class RefreshService:
         """Blocking: expand the watch list (cached) and ask for free/busy; no name lookups."""
         expired = time.monotonic() - self._mailboxes_at > WATCH_TTL_SECONDS
         if self._mailboxes is None or (expired and self._fixed_mailboxes is None):
-            self._mailboxes = watched_mailboxes(provider, self._watch, self._names)
-            self._mailboxes_at = time.monotonic()
+            watched = expand_watch(provider, self._watch, self._names)
+            self._mailboxes, self._mailboxes_at = watched.mailboxes, time.monotonic()
+            self._room_list_notes = tuple(
+                f"{rl.name or rl.address}: {room_list_note(rl)}"
+                for rl in watched.room_lists
+                if not rl.rooms
+            )
         else:  # names the background lookups found since the watch list was expanded
             self._mailboxes = with_names(self._mailboxes, self._names)
         answers = provider.get_availability(self._mailboxes, window)

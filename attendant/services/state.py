@@ -50,6 +50,9 @@ class RefreshState:
     #: credentials from the start): every watched mailbox, status unknown, with the reason, so
     #: the board never stands empty. Not data: ``snapshot`` stays None and nothing is aged.
     roster: Snapshot | None = None
+    #: One line for each watched room list without rooms, e.g. ``HQ rooms: no rooms (server
+    #: says ErrorNameResolutionNoResults: …)``: its rooms are missing from the board, not free.
+    room_list_notes: tuple[str, ...] = ()
 
     @property
     def shown(self) -> Snapshot | None:

@@ -39,6 +39,7 @@ from attendant.ui.board.headings import GroupHeadings
 from attendant.ui.board.model import DOMAIN_ROLE, STATUS_ROLE, BoardModel, Column
 from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
+from attendant.ui.common.elided_label import ElidedLabel
 from attendant.ui.common.status_style import STATUS_COUNT_WORDS, STATUS_RANK
 
 ROW_HEIGHT = 26
@@ -180,6 +181,11 @@ class BoardPanel(QWidget):
         self.summary.setObjectName("boardSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self._summary_plain = ""
+        #: What the counts cannot say, under them: a watched room list without rooms.
+        self.note = ElidedLabel(self)
+        self.note.setObjectName("boardNote")
+        self.note.setContentsMargins(2, 0, 2, 0)
+        self.note.hide()
         self.pane = DetailsPane(board, self)
         self.details = self.pane.line
         self.view = BoardView(self)
@@ -207,6 +213,7 @@ class BoardPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.pane)
 
@@ -224,6 +231,13 @@ class BoardPanel(QWidget):
         selection.currentRowChanged.connect(self._update_details)
         self.update_summary()
         self._update_details()
+
+    def set_notes(self, notes: tuple[str, ...]) -> None:
+        """Show ``notes`` beside the counts (the first, and how many more), all as a tooltip."""
+        text = notes[0] if len(notes) == 1 else f"{len(notes)} room lists have no rooms"
+        self.note.set_full_text(text if notes else "", "\n".join(notes))
+        self.note.setAccessibleName(" ".join(notes))
+        self.note.setVisible(bool(notes))
 
     @property
     def summary_text(self) -> str:

@@ -389,6 +389,7 @@ class MainWindow(QMainWindow):
         searching = bool(self.search.text().strip()) or self.only_free.isChecked()
         for panel, what in ((self.people, "people"), (self.rooms, "rooms or room lists")):
             panel.view.set_empty_text(empty_board_text(state, searching=searching, what=what))
+        self.rooms.set_notes(state.room_list_notes)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop listening to the feed; the feed itself belongs to whoever made the window."""

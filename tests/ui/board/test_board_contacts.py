@@ -57,7 +57,7 @@ def _select(qtbot, window: MainWindow, name: str) -> None:
     qtbot.waitUntil(lambda: view.currentIndex().data() == name, timeout=2000)
 
 
-def _open(
+def open_console(
     qtbot, provider: FreeBusyProvider, watch: WatchList, state: Path, title: str
 ) -> tuple[MainWindow, RefreshService]:
     """The console on ``provider`` at 10:15 in Rome, on screen, after its first refresh."""
@@ -84,7 +84,7 @@ def _open(
     return window, service
 
 
-def _close(qtbot, qasync_loop, window: MainWindow, service: RefreshService) -> None:
+def close_console(qtbot, qasync_loop, window: MainWindow, service: RefreshService) -> None:
     window.close()
     closing = qasync_loop.create_task(service.aclose())
     qtbot.waitUntil(closing.done, timeout=5_000)
@@ -109,7 +109,7 @@ def test_exchange_contact_data_fills_columns_actions_and_pane(
             WatchEntry("bob@contoso.com", name="Bob (front desk)", department="Reception"),
         )
     )
-    window, service = _open(qtbot, provider, watch, tmp_path, "Exchange")
+    window, service = open_console(qtbot, provider, watch, tmp_path, "Exchange")
     try:
         qtbot.waitUntil(lambda: _cells(window, "Alice Example") != {}, timeout=20_000)
         assert _cells(window, "Alice Example") == {
@@ -147,7 +147,7 @@ def test_exchange_contact_data_fills_columns_actions_and_pane(
                 view.setColumnHidden(column, False)
             window.grab().save(str(SHOTS / "board-directory-contacts.png"))
     finally:
-        _close(qtbot, qasync_loop, window, service)
+        close_console(qtbot, qasync_loop, window, service)
 
 
 def test_graph_contact_fields_reach_the_board_with_user_read_all(
@@ -161,7 +161,7 @@ def test_graph_contact_fields_reach_the_board_with_user_read_all(
     world.signin.sign_out()
     world.signin.sign_in_device_code(Approver(world.entra))
     watch = WatchList(people=("alice@contoso.com",))
-    window, service = _open(qtbot, world.provider(), watch, tmp_path, "Graph")
+    window, service = open_console(qtbot, world.provider(), watch, tmp_path, "Graph")
     try:
         qtbot.waitUntil(lambda: _cells(window, "Alice Example") != {}, timeout=20_000)
         assert _cells(window, "Alice Example") == {
@@ -174,4 +174,4 @@ def test_graph_contact_fields_reach_the_board_with_user_read_all(
         assert "Finance" in window.people.pane.line.text()
         assert world.graph.routes["getSchedule"] == 1
     finally:
-        _close(qtbot, qasync_loop, window, service)
+        close_console(qtbot, qasync_loop, window, service)
