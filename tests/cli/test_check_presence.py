@@ -22,6 +22,7 @@ from tests.providers.test_graph import (  # noqa: F401 - fixtures, by their name
     CLIENT_ID,
     Approver,
     World,
+    graph_settings_file,
     make_signin,
     make_world,
 )
@@ -38,25 +39,10 @@ def _no_leaking_sinks() -> Iterator[None]:
 
 def _configured(world: World, tmp_path: Path) -> str:
     """The settings file for ``world`` and a token in its cache, as `attendant signin` leaves."""
-    config = tmp_path / "settings.toml"
-    config.write_text(
-        f"""schema_version = 1
-[calendar]
-provider = "graph"
-[calendar.graph]
-tenant_id = "{world.entra.tenant_id}"
-client_id = "{CLIENT_ID}"
-authority = "{world.entra.base_url}"
-graph_url = "{world.graph.base_url}"
-[network]
-ca_bundle = "{world.ca_file}"
-timeout_seconds = 10
-[watch]
-people = ["alice@contoso.com", "bob@contoso.com"]
+    watch = """people = ["alice@contoso.com", "bob@contoso.com"]
 rooms = ["room.4@contoso.com"]
-""",
-        encoding="utf-8",
-    )
+"""
+    config = graph_settings_file(world, tmp_path / "settings.toml", watch)
     signin = make_signin(
         world.entra,
         world.graph.base_url,

@@ -583,12 +583,9 @@ def test_graph_pointing_elsewhere_is_not_followed(world, provider):
 AT = "2026-11-23T10:15:00+01:00"
 
 
-@pytest.fixture
-def cli_config(world, tmp_path):
-    from attendant.log import shutdown_logging
-
-    config = tmp_path / "settings.toml"
-    config.write_text(
+def graph_settings_file(world, path: Path, watch: str) -> Path:
+    """A settings file at ``path`` for ``world``'s Graph and Entra ID, watching ``watch``."""
+    path.write_text(
         f"""schema_version = 1
 
 [calendar]
@@ -605,13 +602,21 @@ ca_bundle = "{world.ca_file}"
 timeout_seconds = 10
 
 [watch]
-people = ["alice@contoso.com", "nobody@contoso.com"]
-rooms = ["room.4@contoso.com"]
-room_lists = ["rooms-annex@contoso.com"]
-""",
+{watch}""",
         encoding="utf-8",
     )
-    yield config
+    return path
+
+
+@pytest.fixture
+def cli_config(world, tmp_path):
+    from attendant.log import shutdown_logging
+
+    watch = """people = ["alice@contoso.com", "nobody@contoso.com"]
+rooms = ["room.4@contoso.com"]
+room_lists = ["rooms-annex@contoso.com"]
+"""
+    yield graph_settings_file(world, tmp_path / "settings.toml", watch)
     shutdown_logging()
 
 
