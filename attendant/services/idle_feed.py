@@ -8,14 +8,17 @@ snapshot, and carries the problem (file, line, what is wrong) until the settings
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loguru import logger
-
-from attendant.services.state import FeedError, FeedHealth, RefreshState
+from attendant.services.state import (
+    FeedError,
+    FeedHealth,
+    RefreshState,
+    Subscriber,
+    Subscribers,
+)
 from attendant.settings import SettingsError
 
 #: ``FeedError.kind`` of the two ways the settings stop the board.
@@ -65,9 +68,6 @@ class SettingsProblem:
         )
 
 
-Subscriber = Callable[[RefreshState], None]
-
-
 class IdleFeed:
     """Stands in for the refresh service while the settings cannot be used; sends nothing."""
 
@@ -75,7 +75,7 @@ class IdleFeed:
     provider = None
 
     def __init__(self, problem: SettingsProblem) -> None:
-        self._subscribers: list[Subscriber] = []
+        self._subscribers = Subscribers()
         self._state = self._state_for(problem)
         self.problem = problem
 
@@ -97,20 +97,10 @@ class IdleFeed:
             return
         self.problem = problem
         self._state = self._state_for(problem)
-        for callback in list(self._subscribers):
-            try:
-                callback(self._state)
-            except Exception:
-                logger.exception("A feed subscriber failed")
+        self._subscribers.tell(self._state)
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._subscribers.add(callback)
 
     def start(self) -> None:
         """Nothing to refresh."""

@@ -27,10 +27,14 @@ from attendant.services.logtext import Identity
 from attendant.services.mailtips import AutoReplies, ReplyLookup
 from attendant.services.names import NameCache, NameLookups, needs_lookup, with_names
 from attendant.services.presence import PresencePoller, PresenceResult
-from attendant.services.state import FeedError, FeedHealth, RefreshState
+from attendant.services.state import (
+    FeedError,
+    FeedHealth,
+    RefreshState,
+    Subscriber,
+    Subscribers,
+)
 from attendant.services.watch import expand_watch, room_list_note, roster_snapshot
-
-Subscriber = Callable[[RefreshState], None]
 
 #: How long the expansion of room lists and display names is reused before asking again.
 WATCH_TTL_SECONDS = 3600.0
@@ -74,7 +78,7 @@ class RefreshService:
         self._lookups = NameLookups(names) if names is not None else None
         self._mailboxes_at = time.monotonic()
         self._room_list_notes: tuple[str, ...] = ()
-        self._subscribers: list[Subscriber] = []
+        self._subscribers = Subscribers()
         self._state = RefreshState(provider=provider.name, health=FeedHealth.STARTING)
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -95,13 +99,7 @@ class RefreshService:
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with every new state (on the loop's thread); returns unsubscribe."""
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._subscribers.add(callback)
 
     def start(self) -> None:
         """Start refreshing on the running event loop."""
@@ -363,11 +361,7 @@ class RefreshService:
 
     def _publish(self, state: RefreshState) -> None:
         self._state = state
-        for callback in list(self._subscribers):
-            try:
-                callback(state)
-            except Exception:
-                logger.exception("A refresh subscriber failed")
+        self._subscribers.tell(state)
 
     async def _run(self) -> None:
         while not self._closed:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from loguru import logger
 
 from attendant.domain import Presence, Snapshot
 
@@ -64,3 +67,34 @@ class RefreshState:
         if self.snapshot is None:
             return None
         return max(0.0, (now - self.snapshot.fetched_at).total_seconds())
+
+
+Subscriber = Callable[[RefreshState], None]
+
+
+class Subscribers:
+    """Who listens to a feed. Each is told every new state; one that fails is logged and the
+    others are still told."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Subscriber] = []
+
+    def add(self, callback: Subscriber) -> Callable[[], None]:
+        """Listen with ``callback``; returns what stops listening (harmless twice)."""
+        self._callbacks.append(callback)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._callbacks.remove(callback)
+
+        return remove
+
+    def tell(self, state: RefreshState) -> None:
+        for callback in list(self._callbacks):
+            try:
+                callback(state)
+            except Exception:
+                logger.exception("A feed subscriber failed")
+
+    def clear(self) -> None:
+        self._callbacks.clear()
