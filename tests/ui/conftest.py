@@ -8,10 +8,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from office_day import FakeClock, at
+
+from attendant.paths import AppPaths
 
 
 @pytest.fixture
@@ -41,3 +44,26 @@ def qasync_loop(_session_qasync_loop) -> Iterator[asyncio.AbstractEventLoop]:
     finally:
         # Other suites call asyncio.run(), which refuses to start inside a running loop.
         asyncio._set_running_loop(None)
+
+
+@pytest.fixture
+def real_console(qtbot, qasync_loop) -> Iterator[Callable[..., tuple[Any, Any]]]:
+    """``real_console(paths, size)``: the console as ``attendant`` builds it on ``paths``,
+    shown and refreshing; closed, with its feed, when the test ends."""
+    from attendant.ui.window.console import build_console
+
+    flows = []
+
+    def start(paths: AppPaths, size: tuple[int, int]) -> tuple[Any, Any]:
+        window, flow = build_console(paths, demo=False, named=True)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        flow.service.start()
+        flows.append(flow)
+        return window, flow
+
+    yield start
+    for flow in flows:
+        closing = qasync_loop.create_task(flow.aclose())
+        qtbot.waitUntil(closing.done, timeout=10_000)

@@ -20,7 +20,6 @@ from attendant.paths import app_paths, ensure_dirs
 from attendant.services.names import NameCache
 from attendant.services.state import FeedHealth
 from attendant.ui.board.cells import Column
-from attendant.ui.window.console import build_console
 from tests.fakes import Fault
 from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
 
@@ -39,10 +38,9 @@ def ews(make_ews):
 
 
 @pytest.fixture
-def console(qtbot, qasync_loop, tmp_path, ews, ca_file, monkeypatch):
+def console(real_console, tmp_path, ews, ca_file, monkeypatch):
     """``console()`` starts the real console on settings for the fake Exchange."""
     monkeypatch.setenv("ATTENDANT_PASSWORD", DEFAULT_PASSWORD)
-    flows = []
 
     def start(before=None):
         config = tmp_path / "settings.toml"
@@ -70,18 +68,9 @@ room_lists = ["rooms-hq@contoso.com"]
         paths = app_paths(config)
         ensure_dirs(paths)
         NameCache(paths.state_dir).remember([Mailbox("bob@contoso.com", name="Bob from the cache")])
-        window, flow = build_console(paths, demo=False, named=True)
-        qtbot.addWidget(window)
-        window.resize(1200, 520)
-        window.show()
-        flow.service.start()
-        flows.append(flow)
-        return window, flow
+        return real_console(paths, (1200, 520))
 
-    yield start
-    for flow in flows:
-        closing = qasync_loop.create_task(flow.aclose())
-        qtbot.waitUntil(closing.done, timeout=10_000)
+    return start
 
 
 def rows(window) -> list[tuple[str, str, str]]:

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 
 from attendant.paths import app_paths, ensure_dirs
 from attendant.services.idle_feed import IdleFeed
-from attendant.ui.window.console import build_console
 
 BROKEN = b'schema_version = 1\n[calendar]\nprovider = "demo"\nrefresh_interval_seconds = 2\n'
 SYNTAX = b'schema_version = 1\n[calendar]\nprovider = "exchange\n'
@@ -30,24 +29,13 @@ SHOTS = (
 
 
 @pytest.fixture
-def start(qtbot, qasync_loop):
-    flows = []
-
+def start(real_console):
     def start(config: Path):
         paths = app_paths(config)
         ensure_dirs(paths, settings_folder=False)
-        window, flow = build_console(paths, demo=False, named=True)
-        qtbot.addWidget(window)
-        window.resize(1100, 560)
-        window.show()
-        flow.service.start()
-        flows.append(flow)
-        return window, flow
+        return real_console(paths, (1100, 560))
 
-    yield start
-    for flow in flows:
-        closing = qasync_loop.create_task(flow.aclose())
-        qtbot.waitUntil(closing.done, timeout=10_000)
+    return start
 
 
 def shot(window, name: str) -> None:
