@@ -19,7 +19,6 @@ grouped as not grouped.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -29,17 +28,15 @@ from datetime import timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench_search import FRAME_MS, QUERIES, options, synthetic_day
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from attendant.domain import MailboxKind, Snapshot
-from attendant.providers.demo import DemoDirectory, DemoProvider
-from attendant.services.clock import day_window, local_now, local_zone
+from attendant.services.clock import local_zone
 from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.panel import BoardPanel
 
-FRAME_MS = 16.0
-QUERIES = ("smiht", "jsm", "rossi carla", "whitfeild 12", "eleanor", "0101", "fin mar")
 GROUPINGS = ("none", "department", "group")
 
 
@@ -89,16 +86,9 @@ def repaints(panel: BoardPanel, count: int) -> list[float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mailboxes", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-
+    args = options(__doc__, rounds=3)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    rooms = args.mailboxes // 10
-    provider = DemoProvider(DemoDirectory.synthetic(args.mailboxes - rooms, rooms))
-    now = local_now()
-    window = day_window(now)
+    provider, now, window = synthetic_day(args.mailboxes)
     mailboxes = [
         replace(m, group=None if i % 10 == 0 else f"Team {i % 20:02d}")
         for i, m in enumerate(provider.directory.mailboxes)

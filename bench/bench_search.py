@@ -16,13 +16,13 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from attendant.domain import MailboxKind, Snapshot
+from attendant.domain import MailboxKind, Snapshot, Window
 from attendant.providers.demo import DemoDirectory, DemoProvider
 from attendant.services.clock import day_window, local_now, local_zone
 from attendant.ui.board.filtering import BoardFilter
@@ -47,17 +47,26 @@ def keystrokes(board: BoardModel, fuzzy: bool, rounds: int) -> list[float]:
     return times
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(doc: str, rounds: int) -> argparse.Namespace:
+    """``--mailboxes`` and ``--rounds``, described by the first line of ``doc``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--mailboxes", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=rounds)
+    return parser.parse_args()
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    rooms = args.mailboxes // 10
-    provider = DemoProvider(DemoDirectory.synthetic(args.mailboxes - rooms, rooms))
+
+def synthetic_day(mailboxes: int) -> tuple[DemoProvider, datetime, Window]:
+    """A synthetic demo directory of ``mailboxes`` (one in ten a room), now and today."""
+    rooms = mailboxes // 10
+    provider = DemoProvider(DemoDirectory.synthetic(mailboxes - rooms, rooms))
     now = local_now()
-    window = day_window(now)
+    return provider, now, day_window(now)
+
+
+def main() -> int:
+    args = options(__doc__, rounds=5)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    provider, now, window = synthetic_day(args.mailboxes)
     mailboxes = [m for m in provider.directory.mailboxes]
     entries = provider.get_availability(mailboxes, window)
     board = BoardModel(lambda: now + timedelta(seconds=0), tz=local_zone())
