@@ -38,6 +38,7 @@ from attendant.services.fuzzy import SearchIndex
 from attendant.ui.board import cells, roles
 from attendant.ui.board.cells import HEADERS, TIME_DEPENDENT, Column
 from attendant.ui.board.evaluation import SlicedStatuses
+from attendant.ui.board.faces import CellFace, row_faces
 from attendant.ui.board.looks import BoardLooks
 from attendant.ui.board.released import SlicedRelease
 from attendant.ui.board.roles import DOMAIN_ROLE, KIND_ROLE, SEARCH_ROLE, SORT_ROLE, STATUS_ROLE
@@ -58,6 +59,8 @@ __all__ = [
 
 _UNKNOWN = StatusView(Status.UNKNOWN, None, None, None)
 _COLUMN_COUNT = len(Column)
+#: The roles answered from a cell's face, by the face's field.
+_FACE_ROLES = {roles.DISPLAY: 0, roles.DECORATION: 1, roles.FOREGROUND: 2, roles.FONT: 3}
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
@@ -91,9 +94,9 @@ class BoardModel(QAbstractTableModel):
         self._statuses = SlicedStatuses(
             self._evaluate, self._on_evaluated, slice_seconds=slice_seconds, parent=self
         )
-        #: Display texts of painted rows, all columns at once: a paint asks for each cell's
-        #: text several times, and formatting times is the costly part.
-        self._texts: dict[int, tuple[str | None, ...]] = {}
+        #: What painted rows show, all columns at once (:mod:`attendant.ui.board.faces`):
+        #: formatting times is the costly part, and a paint needs each cell more than once.
+        self._faces: dict[int, tuple[CellFace, ...]] = {}
         self._sort_keys: dict[int, list[Any]] = {}
         self._search = BoardSearch()
         self._released = SlicedRelease(self)  # the last snapshot's rows, freed in slices
@@ -124,6 +127,13 @@ class BoardModel(QAbstractTableModel):
 
     def kind(self, row: int) -> MailboxKind:
         return self._entries[row].mailbox.kind
+
+    def faces(self, row: int) -> tuple[CellFace, ...]:
+        """What each column of ``row`` shows (text, icon, colour, font), kept until a change."""
+        faces = self._faces.get(row)
+        if faces is None:
+            faces = self._faces[row] = self._row_faces(row)
+        return faces
 
     def view(self, row: int) -> StatusView:
         """The row's status at :attr:`now`, evaluated on first use and cached until a tick."""
@@ -207,6 +217,7 @@ class BoardModel(QAbstractTableModel):
 
     def restyle(self) -> None:
         """Repaint every row after :attr:`looks` or :attr:`meeting_details` changed."""
+        self._faces = {}
         if self._entries:
             self._emit_all_changed()
 
@@ -268,21 +279,11 @@ class BoardModel(QAbstractTableModel):
         if row >= len(self._entries):
             return None
         column = index.column()
-        if role == roles.DISPLAY:
-            texts = self._texts.get(row)
-            if texts is None:
-                texts = self._texts[row] = self._display_texts(row)
-            return texts[column]
-        if role == roles.DECORATION:
-            return self.looks.icons[self.view(row).status] if column == Column.STATUS else None
-        if role == roles.FOREGROUND:
-            if column == Column.STATUS:
-                return self.looks.status_brushes[self.view(row).status]
-            if column == Column.NOW and self.view(row).status is Status.UNKNOWN:
-                return self.looks.muted
-            return None
-        if role == roles.FONT:
-            return self.looks.status_font if column == Column.STATUS else None
+        if role in _FACE_ROLES:  # what the delegate paints (faces), as Qt's roles
+            faces = self._faces.get(row)
+            if faces is None:
+                faces = self._faces[row] = self._row_faces(row)
+            return faces[column][_FACE_ROLES[role]]
         if role == roles.TOOLTIP:
             return self._tooltip(row, column)
         if role == roles.ACCESSIBLE and column == Column.TODAY:
@@ -302,6 +303,9 @@ class BoardModel(QAbstractTableModel):
 
     # -- internals -----------------------------------------------------------------------
 
+    def _row_faces(self, row: int) -> tuple[CellFace, ...]:
+        return tuple(row_faces(self._display_texts(row), self.view(row).status, self.looks))
+
     def _display_texts(self, row: int) -> tuple[str | None, ...]:
         entry, view = self._entries[row], self.view(row)
         return tuple(
@@ -320,7 +324,7 @@ class BoardModel(QAbstractTableModel):
 
     def _invalidate(self) -> bool:
         """Forget the cached statuses; return whether the timeline's span changed."""
-        self._texts = {}
+        self._faces = {}
         self._sort_keys = {}
         old_range, self._range = self._range, cells.day_span(self._now, self._snapshot, self._tz)
         self._statuses.reset(len(self._entries))
@@ -364,7 +368,7 @@ class BoardModel(QAbstractTableModel):
         self._entries = [self._entries[i] for i in wanted]
         self._order = [self._order[i] for i in wanted]
         self._statuses.permute(wanted)
-        self._texts = {}
+        self._faces = {}
         self._sort_keys = {}
         if emit:
             new_row = [0] * total

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from attendant.domain import Mailbox, Presence, Snapshot
 from attendant.ui.board import roles
 from attendant.ui.board.cells import Column
+from attendant.ui.board.faces import CellFace
 from attendant.ui.board.model import BoardModel
 from attendant.ui.board.remembered import BoardMemory
 from attendant.ui.common.icons import favourite_icon
@@ -82,6 +83,7 @@ class OrganisedBoard(BoardModel):
         had = bool(self._presence)
         self._presence = presence
         self._sort_keys.pop(Column.PRESENCE, None)
+        self._faces.clear()  # the presence words
         # Not dataChanged: a view repaints its whole viewport for a change of many rows, and
         # presence changes every refresh. Views repaint just the column (BoardColumns).
         if self.sort_column == Column.PRESENCE:
@@ -104,7 +106,7 @@ class OrganisedBoard(BoardModel):
     def toggle_favourite(self, row: int) -> bool:
         """Pin the row's mailbox to the top (or unpin it); remembered at once."""
         pinned = self.memory.toggle_favourite(self.availability(row).mailbox.key)
-        self._texts.clear()
+        self._faces.clear()
         self._sections = None
         self._reorder(emit=True)
         self.arrangement_changed.emit()
@@ -167,11 +169,6 @@ class OrganisedBoard(BoardModel):
     # -- BoardModel ------------------------------------------------------------------------
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = roles.DISPLAY) -> Any:
-        if role == roles.DISPLAY and index.column() == Column.PRESENCE and index.isValid():
-            presence = self.presence_of(index.row())
-            return presence.words if presence is not None else ""
-        if role == roles.DECORATION and index.column() == Column.NAME and index.isValid():
-            return self._star if self.is_favourite(index.row()) else None
         if role == roles.ACCESSIBLE and index.column() == Column.NAME and self._headings:
             heading = self._headings.get(index.row())
             if heading is not None:  # the row under a heading: the heading is said first
@@ -204,6 +201,14 @@ class OrganisedBoard(BoardModel):
                 role_data.setData(data(index, role))
             else:
                 role_data.clearData()
+
+    def _row_faces(self, row: int) -> tuple[CellFace, ...]:
+        faces = list(super()._row_faces(row))
+        presence = self.presence_of(row)
+        faces[Column.PRESENCE] = CellFace(presence.words if presence is not None else "")
+        if self.is_favourite(row):
+            faces[Column.NAME] = faces[Column.NAME]._replace(icon=self._star)
+        return tuple(faces)
 
     def _sort_key(self, row: int, column: int) -> Any:
         if column == Column.PRESENCE:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from attendant.domain import Availability, MailboxKind, Status, StatusView
 from attendant.ui.board.actions import RowActions
+from attendant.ui.board.cell_delegate import CellDelegate
 from attendant.ui.board.columns import BoardColumns
 from attendant.ui.board.details import DetailsPane
 from attendant.ui.board.favourites import Favourites
@@ -282,6 +283,7 @@ class BoardPanel(QWidget):
         view = self.view
         view.setHorizontalHeader(TimelineHeader(self._board, Column.TODAY, view))
         view.setModel(self.proxy)
+        view.setItemDelegate(CellDelegate(self._board, self.proxy, view))
         view.setItemDelegateForColumn(Column.TODAY, TimelineDelegate(self._board, view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
