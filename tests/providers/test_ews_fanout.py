@@ -96,6 +96,17 @@ def test_a_mailbox_throttled_inside_an_answer_stops_the_refresh(ews, ca_file):
     assert sent(ews) <= 4
 
 
+def test_an_answer_cut_off_halfway_is_not_read_as_a_shorter_one(ews, ca_file):
+    # Parsed strictly where it is read (not by the thread that sent it): a truncated answer
+    # never passes for one that answered fewer mailboxes, or for free ones.
+    # The sending thread sees the cut and stops; the three other answers came at the same
+    # moment, so each of those connections may have sent its next request, and none more.
+    ews.inject(Fault.truncated_xml(), count=1)
+    with pytest.raises(BadResponse, match="cannot read"):
+        provider(ews, ca_file).get_availability(PEOPLE, WINDOW)
+    assert sent(ews) <= 4 + 3
+
+
 def test_an_answer_that_cannot_be_read_stops_the_refresh(ews, ca_file):
     ews.inject(Fault.raw(answer("", ews.version)), count=1)  # no mailbox answered
     with pytest.raises(BadResponse, match="0 free/busy results for 100 mailboxes"):

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from attendant.providers.base import MailTipsSource
-from attendant.providers.errors import NotSupported
+from attendant.providers.errors import BadResponse, NotSupported
+from tests.fakes import Fault
 from tests.providers.test_exchange import assert_clean, ews, provider  # noqa: F401
 
 pytest_plugins = ("tests.fakes.fixtures",)
@@ -44,4 +45,13 @@ def test_exchange_2007_has_no_mail_tips(make_ews, ca_file):
     with pytest.raises(NotSupported, match="2010"):
         p.auto_replies(["bob@contoso.com"])
     assert server.requests_total == 0
+    p.close()
+
+
+@pytest.mark.ews_schema
+def test_mail_tips_cut_off_halfway_are_not_read(ews, ca_file):
+    ews.inject(Fault.truncated_xml())
+    p = provider(ews, ca_file)
+    with pytest.raises(BadResponse, match="cannot read"):
+        p.auto_replies(["bob@contoso.com"])
     p.close()

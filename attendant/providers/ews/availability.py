@@ -9,7 +9,6 @@ stop the refresh, so that nothing more is sent before the back-off ends.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,22 +16,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import lxml.etree
-from exchangelib import EWSDateTime, EWSTimeZone
 from exchangelib.errors import (
     ErrorExceededConnectionCount,
     ErrorServerBusy,
     ErrorTooManyObjectsOpened,
     TransportError,
 )
-from exchangelib.properties import FreeBusyViewOptions, TimeWindow
 from exchangelib.services import GetUserAvailability
 from exchangelib.util import MNS, TNS, create_element, set_xml_value
 from loguru import logger
 
-from attendant.domain import Availability, BusyType, Event, Mailbox, Window
+from attendant.domain import Availability, BusyType, Event, Mailbox
 from attendant.providers.errors import BadResponse
 from attendant.providers.ews.protocol import SingleAttempt
-from attendant.providers.ews.timezone import request_timezone
 
 #: Mailboxes a GetUserAvailability request may carry (Exchange's limit).
 BATCH_SIZE = 100
@@ -47,13 +43,25 @@ BUSY_TYPES: dict[str, BusyType] = {
 }
 
 _T = f"{{{TNS}}}"
-_EVENTS = f"{_T}CalendarEventArray"
+_EVENTS, _EVENT = f"{_T}CalendarEventArray", f"{_T}CalendarEvent"
 _START, _END, _BUSY = f"{_T}StartTime", f"{_T}EndTime", f"{_T}BusyType"
-_DETAILS, _SUBJECT, _LOCATION = f"{_T}CalendarEventDetails", f"{_T}Subject", f"{_T}Location"
-_PRIVATE = f"{_T}IsPrivate"
+_SUBJECT, _LOCATION = f"{_T}Subject", f"{_T}Location"
+_PRIVATE, _VIEW_TYPE = f"{_T}IsPrivate", f"{_T}FreeBusyViewType"
 _THROTTLING = (ErrorServerBusy, ErrorExceededConnectionCount, ErrorTooManyObjectsOpened)
 _THROTTLING_CODES = frozenset(error.__name__ for error in _THROTTLING)
-_CODE = f"{{{MNS}}}ResponseMessage/{{{MNS}}}ResponseCode"
+_REPLY, _VIEW = f"{{{MNS}}}ResponseMessage", f"{{{MNS}}}FreeBusyView"
+_CODE = f"{_REPLY}/{{{MNS}}}ResponseCode"
+
+
+class _AnswerIn:
+    """The type of :data:`ANSWER_IN`."""
+
+
+#: What sending yields first when the answer may be read on another thread (see send_batch).
+ANSWER_IN = _AnswerIn()
+
+#: Codes that stop a refresh when any mailbox of an answer carries them.
+_THROTTLING_BYTES = tuple(code.encode() for code in sorted(_THROTTLING_CODES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,7 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._times: dict[str | None, datetime | None] = {}  # calendars share their hours
+        self._received: Any = None  # the answer sent for, not yet read
 
     def _when(self, text: str | None) -> datetime | None:
         self._times[text] = found = _when(text, self.zone)
@@ -105,21 +114,51 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
             lxml.etree.SubElement(data, f"{_T}ExcludeConflicts").text = "false"
         return set_xml_value(payload, free_busy_view_options, version=version)
 
+    def wrap(self, content: Any, api_version: str | None = None) -> Any:
+        if isinstance(content, bytes):
+            return content  # a whole request written by RequestWriter
+        return super().wrap(content=content, api_version=api_version)
+
+    def _response_generator(self, payload: Any) -> Iterator[Any]:
+        """Send, then yield :data:`ANSWER_IN` before reading unless the answer must be read
+        by the thread that sent it, before it sends again: one that is not a plain 200, that
+        names a throttling code anywhere (a throttled answer stops the refresh before another
+        request goes) or that is cut off (it does not end with the envelope)."""
+        version = self._api_versions_to_try()[0]
+        received = super()._get_response(payload=payload, api_version=version)
+        content = received.content
+        if (
+            received.status_code == 200
+            and content.rstrip().endswith(b"Envelope>")
+            and not any(code in content for code in _THROTTLING_BYTES)
+        ):
+            yield ANSWER_IN
+        self._received = received
+        yield from super()._response_generator(payload=payload)
+
+    def _get_response(self, payload: Any, api_version: str) -> Any:
+        received, self._received = self._received, None
+        if received is not None:  # exchangelib reading the answer _response_generator got
+            return received
+        return super()._get_response(payload=payload, api_version=api_version)
+
     def _get_elements_in_response(self, response: Any) -> Iterator[Any]:
         messages = list(response)
+        codes = [message.findtext(_CODE) for message in messages]
         # The answer is read off the network's path (see send_batch), but a throttled one
         # stops the refresh here, before another request is sent.
-        for message in messages:
-            code = message.findtext(_CODE)
+        for message, code in zip(messages, codes, strict=True):
             if code == "ErrorServerBusy":
                 raise _server_busy(message)
             if code in _THROTTLING_CODES:
-                self._get_element_container(message=message.find(f"{{{MNS}}}ResponseMessage"))
-        for message in messages:
+                self._get_element_container(message=message.find(_REPLY))
+        for message, code in zip(messages, codes, strict=True):
+            reply = message.find(_REPLY)
+            if code == "NoError" and reply.get("ResponseClass") == "Success":
+                yield message.find(_VIEW)  # most mailboxes: no need for the generic checks
+                continue
             try:
-                found = self._get_element_container(
-                    message=message.find(f"{{{MNS}}}ResponseMessage")
-                )
+                found = self._get_element_container(message=reply)
             except _THROTTLING:
                 raise
             except TransportError as error:  # this mailbox's error: data, not a failure
@@ -130,30 +169,32 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
             else:
                 yield from self._get_elements_in_container(container=message)
 
-    def _elem_to_obj(self, elem: Any) -> View:
+    def _elem_to_obj(self, elem: Any) -> View | _AnswerIn:
+        if isinstance(elem, _AnswerIn):
+            return elem
         when = self._times
         events = []
         array = elem.find(_EVENTS)
-        for item in array if array is not None else ():
+        for item in array.iterchildren(_EVENT) if array is not None else ():
             start = end = subject = location = None
             kind = "Busy"
             private = False
-            for child in item:
-                tag = child.tag
+            # Only the elements read, in one pass (Subject, Location and IsPrivate are in
+            # the event's CalendarEventDetails).
+            for child in item.iter(_START, _END, _BUSY, _SUBJECT, _LOCATION, _PRIVATE):
+                tag, text = child.tag, child.text
                 if tag == _START:
-                    start = when[child.text] if child.text in when else self._when(child.text)
+                    start = when[text] if text in when else self._when(text)
                 elif tag == _END:
-                    end = when[child.text] if child.text in when else self._when(child.text)
+                    end = when[text] if text in when else self._when(text)
                 elif tag == _BUSY:
-                    kind = (child.text or "Busy").strip()
-                elif tag == _DETAILS:
-                    for detail in child:
-                        if detail.tag == _SUBJECT:
-                            subject = detail.text or None
-                        elif detail.tag == _LOCATION:
-                            location = detail.text or None
-                        elif detail.tag == _PRIVATE:
-                            private = (detail.text or "").strip().lower() in ("true", "1")
+                    kind = (text or "Busy").strip()
+                elif tag == _SUBJECT:
+                    subject = text or None
+                elif tag == _LOCATION:
+                    location = text or None
+                else:
+                    private = (text or "").strip().lower() in ("true", "1")
             if start is None or end is None:
                 continue
             busy = BUSY_TYPES.get(kind)
@@ -161,8 +202,9 @@ class AvailabilityService(SingleAttempt, GetUserAvailability):  # type: ignore[m
                 logger.warning("Unknown busy type {!r} in a free/busy answer", kind)
                 busy = BusyType.NO_DATA
             events.append(Event(start, max(start, end), busy, subject, location, private))
-        events.sort(key=lambda e: (e.start, e.end))
-        view_type = (elem.findtext(f"{_T}FreeBusyViewType") or "None").strip()
+        if len(events) > 1:
+            events.sort(key=lambda e: (e.start, e.end))
+        view_type = (elem.findtext(_VIEW_TYPE) or "None").strip()
         return View(view_type, tuple(events))
 
 
@@ -204,35 +246,18 @@ def batches(mailboxes: Sequence[Mailbox]) -> list[list[Mailbox]]:
     return [unique[i : i + BATCH_SIZE] for i in range(0, len(unique), BATCH_SIZE)]
 
 
-def fetch_batch(
-    protocol: Any, batch: Sequence[Mailbox], window: Window, zone: ZoneInfo, ews_zone: EWSTimeZone
-) -> list[Availability]:
-    """One GetUserAvailability round trip for ``batch`` (blocking; raises exchangelib errors)."""
-    return send_batch(protocol, batch, window, zone, ews_zone)()
-
-
 def send_batch(
-    protocol: Any, batch: Sequence[Mailbox], window: Window, zone: ZoneInfo, ews_zone: EWSTimeZone
+    protocol: Any, body: bytes, batch: Sequence[Mailbox], zone: ZoneInfo
 ) -> Callable[[], list[Availability]]:
-    """The round trip of :func:`fetch_batch`; returns the reading of its answer, to be done
-    while the next requests are on the network (it raises what reading raises)."""
-    start = EWSDateTime.from_datetime(window.start.astimezone(zone))
-    end = EWSDateTime.from_datetime(window.end.astimezone(zone))
+    """One GetUserAvailability round trip for ``batch`` (``body``, from RequestWriter); returns
+    the reading of its answer, which may be done on another thread while the next requests
+    are on the network (it raises what reading raises). Blocking; raises exchangelib errors,
+    and a throttled answer raises here."""
     service = AvailabilityService(protocol=protocol)
     service.zone = zone
-    found = iter(
-        service.call(
-            tzinfo=ews_zone,
-            mailbox_data=[m.address for m in batch],
-            timezone=request_timezone(zone, start.year),
-            free_busy_view_options=FreeBusyViewOptions(
-                time_window=TimeWindow(start=start, end=end),
-                merged_free_busy_interval=30,
-                requested_view="Detailed",
-            ),
-        )
-    )
-    head = list(itertools.islice(found, 1))  # sends, and reads the envelope and faults
+    found = service._elems_to_objs(service._get_elements(payload=body))
+    first = next(found, ANSWER_IN)  # sends; reads now only what must be read now
+    head = [] if first is ANSWER_IN else [first]
 
     def read() -> list[Availability]:
         answers = [*head, *found]

@@ -35,6 +35,7 @@ from attendant.providers.ews.availability import batches, ordered, send_batch
 from attendant.providers.ews.contact import with_contact
 from attendant.providers.ews.errors import NoRetryPolicy, provider_error
 from attendant.providers.ews.fanout import DEFAULT_CONCURRENCY, run_bounded, run_read_here
+from attendant.providers.ews.freebusy_request import RequestWriter
 from attendant.providers.ews.protocol import (
     EwsProtocol,
     ResolveNamesService,
@@ -99,6 +100,7 @@ class EwsClient:
         #: True once the server accepted the current credentials.
         self.proven = False
         self._names: dict[str, tuple[float, Mailbox | None]] = {}
+        self._kept_writer: tuple[EwsProtocol | None, Window, RequestWriter] | None = None
 
     # -- credentials -------------------------------------------------------------------
 
@@ -205,18 +207,31 @@ class EwsClient:
         :data:`MAX_WINDOW`, checked before anything is sent) and the answer is clipped back.
         """
         asked = checked_window(window, MAX_WINDOW, "Exchange")
-        chunks = batches(mailboxes)
+        writer = self._writer(asked)
 
         def task(chunk: list[Mailbox]) -> Callable[[], Callable[[], list[Availability]]]:
+            body = writer.body([m.address for m in chunk])  # all written before any is sent
+
             def send() -> Callable[[], list[Availability]]:
-                read = self._call(lambda p: send_batch(p, chunk, asked, self.zone, self.ews_zone))
+                read = self._call(lambda p: send_batch(p, body, chunk, self.zone))
                 return lambda: self._call(lambda _: read())
 
             return send
 
-        answered = [a for part in self._free_busy_fan_out([task(c) for c in chunks]) for a in part]
+        tasks = [task(chunk) for chunk in batches(mailboxes)]
+        answered = [a for part in self._free_busy_fan_out(tasks) for a in part]
         found = ordered(mailboxes, answered)
         return found if asked == window else [a.clipped(window) for a in found]
+
+    def _writer(self, window: Window) -> RequestWriter:
+        """The request writer for ``window``, kept while the protocol and window stay."""
+        protocol = self._protocol
+        kept = self._kept_writer
+        if kept is not None and kept[0] is protocol and kept[1] == window:
+            return kept[2]
+        writer = RequestWriter(protocol, window, self.zone)
+        self._kept_writer = (protocol, window, writer)
+        return writer
 
     def probe(self, entry: str) -> Version | None:
         """One cheap authenticated request (ResolveNames); the server's version it reported."""

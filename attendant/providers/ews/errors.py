@@ -2,7 +2,9 @@
 
 Two places decide: :class:`NoRetryPolicy` looks at every HTTP answer before exchangelib does
 (a 401 raises at once, a 429/503 becomes a back-off with its ``Retry-After``, an HTML page
-becomes a bad answer), and :func:`provider_error` maps whatever else escapes a request.
+becomes a bad answer), and :func:`provider_error` maps whatever else escapes a request. The
+XML of an answer is parsed strictly (:func:`strict_soap_root`) where it is read, which for
+free/busy is not the thread that sent the request.
 exchangelib's own policies are never used: ``FaultTolerance`` retries a 401 like a busy
 server, which locks accounts, and ``FailFast`` drops ``Retry-After``.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import re
 import ssl
+import threading
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,7 +40,7 @@ DEFAULT_BACK_OFF_SECONDS = 60.0
 CONNECTION_COUNT_BACK_OFF_SECONDS = 30.0
 
 _LOCKED = "locked out"
-_STRICT = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_PARSERS = threading.local()
 _CREDENTIALS_HINT = (
     "Check the user name and password in Settings; if the account is locked, ask the "
     'Exchange admin to unlock it, then press "Retry now".'
@@ -112,8 +115,7 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
         status = response.status_code
         content = response.content or b""
         if status == 200:
-            response.attendant_root = _require_well_formed(content)
-            return
+            return  # read with strict_soap_root() where it is read
         if status == 401 or b"The referenced account is currently locked out" in content:
             scheme = response.request.headers.get("Authorization", "").partition(" ")[0]
             if b"locked out" in content:
@@ -142,8 +144,7 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
                 hint="This is the server's back-off; it ends by itself.",
             )
         if status == 500 and content and _looks_like_xml(content):
-            response.attendant_root = _require_well_formed(content)
-            return  # a SOAP fault: exchangelib parses it, provider_error() maps it
+            return  # a SOAP fault: read like an answer; provider_error() maps it
         content_type = response.headers.get("Content-Type", "")
         if status in (301, 302, 303, 307, 308):
             raise BadResponse(
@@ -163,21 +164,33 @@ class NoRetryPolicy(FailFast):  # type: ignore[misc]  # exchangelib is untyped
         )
 
 
-def _require_well_formed(content: bytes) -> Any:
+def strict_soap_root(content: bytes) -> Any:
     """``content`` parsed strictly (the root element); BadResponse unless well-formed.
 
     exchangelib parses with lxml's ``recover=True``, which turns an answer cut off halfway
     into a shorter, valid-looking one: a mailbox would look free when its busy events were in
-    the lost half. So every answer is parsed strictly here, and that tree is the one used.
+    the lost half. So every answer is parsed strictly with this, and that tree is the one used
+    (the services' ``_get_soap_parts``).
     """
     try:
-        return lxml.etree.fromstring(content, parser=_STRICT)
+        return lxml.etree.fromstring(content, parser=_strict_parser())
     except lxml.etree.XMLSyntaxError as error:
         raise BadResponse(
             f"The Exchange server sent an answer Attendant cannot read (not well-formed XML: "
             f"{str(error)[:120]}).",
             hint="The server or a proxy in between is failing; the log file has the details.",
         ) from None
+
+
+def _strict_parser() -> lxml.etree.XMLParser:
+    """This thread's strict parser: lxml lets other threads run while a parser made on the
+    parsing thread works (one shared parser would be taken in turn, holding them up)."""
+    parser: lxml.etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.etree.XMLParser(
+            resolve_entities=False, no_network=True, huge_tree=True
+        )
+    return parser
 
 
 def _looks_like_xml(content: bytes) -> bool:

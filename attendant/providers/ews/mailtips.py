@@ -16,6 +16,7 @@ from exchangelib.services import GetMailTips
 from exchangelib.util import create_element
 
 from attendant.domain import AutoReply
+from attendant.providers.ews.protocol import strict_soap_parts
 from attendant.providers.mailtext import plain_text
 
 #: The one tip asked for.
@@ -23,11 +24,16 @@ OUT_OF_OFFICE = "OutOfOfficeMessage"
 
 
 class _OutOfOfficeTips(GetMailTips):  # type: ignore[misc]
-    """GetMailTips with ``MailTipsRequested`` as the element the schema wants.
+    """GetMailTips with ``MailTipsRequested`` as the element the schema wants, its answer
+    parsed strictly.
 
     exchangelib writes a plain string given as ``mail_tips_requested`` as character data of
     ``GetMailTips`` itself, which Exchange refuses (ErrorSchemaValidation).
     """
+
+    @classmethod
+    def _get_soap_parts(cls, response: Any) -> tuple[Any, Any]:
+        return strict_soap_parts(response)
 
     def get_payload(self, recipients: Any, sending_as: Any, mail_tips_requested: Any) -> Any:
         payload = super().get_payload(recipients, sending_as, None)
