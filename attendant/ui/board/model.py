@@ -61,9 +61,6 @@ _UNKNOWN = StatusView(Status.UNKNOWN, None, None, None)
 _COLUMN_COUNT = len(Column)
 #: The roles answered from a cell's face, by the face's field.
 _FACE_ROLES = {roles.DISPLAY: 0, roles.DECORATION: 1, roles.FOREGROUND: 2, roles.FONT: 3}
-_ROW_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
 
 
 class BoardModel(QAbstractTableModel):
@@ -250,13 +247,13 @@ class BoardModel(QAbstractTableModel):
             return 0
         return len(self._entries)
 
+    # No flags(): QAbstractTableModel's own (enabled, selectable, no children) are the board's,
+    # and Qt asks for them for every cell it paints.
+
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
         if parent is not None and parent.isValid():
             return 0
         return _COLUMN_COUNT
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = roles.DISPLAY

@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import (
+    QAbstractProxyModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -27,7 +28,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -66,6 +67,19 @@ CACHED_STRIPS = 200
 
 #: Qt's pattern brushes repeat every 8 pixels; a strip drawn at the same offset looks the same.
 _PATTERN_PERIOD = 8
+
+
+_HIGHLIGHT = QPalette.ColorRole.Highlight
+
+
+def _group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
+    """The palette's colour group the style paints ``option``'s cell in."""
+    state = option.state
+    if not state & QStyle.StateFlag.State_Enabled:
+        return QPalette.ColorGroup.Disabled
+    if state & QStyle.StateFlag.State_Active:
+        return QPalette.ColorGroup.Normal
+    return QPalette.ColorGroup.Inactive
 
 
 def track_rect(cell: QRect) -> QRectF:
@@ -148,14 +162,19 @@ class TimelineDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        if option.state & QStyle.StateFlag.State_Selected and option.showDecorationSelected:
+            # What the style's item panel draws for a cell without a background of its own,
+            # without asking the model for every role of the cell first.
+            painter.fillRect(option.rect, option.palette.brush(_group(option), _HIGHLIGHT))
+        elif option.state & QStyle.StateFlag.State_Selected:
+            widget = option.widget
+            style = widget.style() if widget is not None else QApplication.style()
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
         span = self._board.timeline_range()
-        availability = index.data(DOMAIN_ROLE)
-        if span is None or not isinstance(availability, Availability):
+        availability = self._availability(index)
+        if span is None or availability is None:
             return
         if self._board.looks.palette is not self._palette:
             self._use(self._board.looks.palette)
@@ -171,6 +190,16 @@ class TimelineDelegate(QStyledItemDelegate):
         area = track.toAlignedRect().adjusted(-2, -4, 2, 4)
         ratio = painter.device().devicePixelRatioF()
         painter.drawPixmap(area.topLeft(), self._strip(area, track, span, availability, ratio))
+
+    def _availability(self, index: QModelIndex | QPersistentModelIndex) -> Availability | None:
+        """The row's availability, from the board itself when the view shows it or its filter."""
+        model = index.model()
+        if model is self._board:
+            return self._board.availability(index.row())
+        if isinstance(model, QAbstractProxyModel) and model.sourceModel() is self._board:
+            return self._board.availability(model.mapToSource(index).row())
+        value = index.data(DOMAIN_ROLE)
+        return value if isinstance(value, Availability) else None
 
     def cached_strips(self) -> int:
         """How many strips are kept (for tests)."""

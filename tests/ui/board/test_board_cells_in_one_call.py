@@ -87,3 +87,28 @@ def test_a_repaint_asks_each_cell_once_not_once_per_role(panel: BoardPanel) -> N
     # Qt asks a cell for seven roles; one call into Python for each was some seven calls per
     # cell. In one call the board looks up only the four it answers (text, icon, colour, font).
     assert board.data_calls <= 6 * cells
+
+
+def test_a_repaint_reads_the_rows_faces_and_asks_no_role(panel: BoardPanel) -> None:
+    board = panel.proxy.board
+    assert isinstance(board, _CountingBoard)
+    view = panel.view
+    # A selected row, the keyboard on its strip: the standard delegate draws a focused text
+    # cell (its focus frame is the style's), a strip has none.
+    view.setCurrentIndex(panel.proxy.index(1, Column.TODAY))
+    assert view.selectionModel().isRowSelected(1)
+    viewport = view.viewport()
+    viewport.grab()
+    board.data_calls = 0
+    image = viewport.grab().toImage()
+    # Text cells read the faces the board keeps per row, the "Today" cells the row itself.
+    assert board.data_calls == 0
+    today = view.visualRect(panel.proxy.index(1, Column.TODAY))
+    highlight = view.palette().color(
+        view.palette().ColorGroup.Active, view.palette().ColorRole.Highlight
+    )
+    inactive = view.palette().color(
+        view.palette().ColorGroup.Inactive, view.palette().ColorRole.Highlight
+    )
+    corner = image.pixelColor(today.left() + 2, today.top() + 1)
+    assert corner in (highlight, inactive)
