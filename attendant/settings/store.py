@@ -73,12 +73,23 @@ class _Document:
     path: Path
     site: bool
     exists: bool = False
-    lines: dict[KeyPath, int] = field(default_factory=dict)
+    #: The text that parsed; the lines of its keys are found only when a problem is reported.
+    text: str = ""
     values: dict[str, object] = field(default_factory=dict)
     extra: dict[KeyPath, object] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     locked: set[str] = field(default_factory=set)
     managed_by: str | None = None
+    _lines: dict[KeyPath, int] | None = None
+
+    @property
+    def lines(self) -> dict[KeyPath, int]:
+        """The line of every key of :attr:`text`: a scan of the whole text, made once and
+        only for a file with something to report (a watch list of a thousand entries
+        costs tens of milliseconds to scan)."""
+        if self._lines is None:
+            self._lines = key_lines(self.text) if self.text else {}
+        return self._lines
 
     def report(
         self,
@@ -204,7 +215,7 @@ def _read(path: Path, *, site: bool) -> _Document:
     except tomllib.TOMLDecodeError as error:
         _report_syntax_error(document, error)
         return document
-    document.lines = key_lines(text)
+    document.text = text
     migrated = _migrate(document, raw)
     if migrated is not None:
         if site:
