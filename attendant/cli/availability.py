@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import Any, TextIO
@@ -28,9 +29,10 @@ from attendant.domain import (
     WatchList,
     Window,
     evaluate,
-    redact_all,
+    redact,
     visible_events,
 )
+from attendant.providers.base import AnswersAsRead, FreeBusyProvider
 from attendant.providers.errors import ProviderError, SettingsInvalid
 from attendant.services.clock import day_window, local_now, local_zone
 from attendant.services.names import NameCache, with_names
@@ -84,6 +86,50 @@ def availability_entry(
     }
 
 
+class EntriesAsRead:
+    """The ``availability --json`` entries, each made as soon as its answer is read.
+
+    With a provider that hands over each request's answers as they are read
+    (:class:`AnswersAsRead`), an entry is made while later requests are on the network, not
+    after the last answer. An entry depends only on its (frozen) answer and the presence, so
+    one made early is the one :meth:`entries` would make.
+    """
+
+    def __init__(self, at: datetime, window: Window, details: MeetingDetails) -> None:
+        self._at, self._window, self._details = at, window, details
+        self._made: dict[int, tuple[Availability, dict[str, Any]]] = {}
+
+    def availability(
+        self, provider: FreeBusyProvider, mailboxes: Sequence[Mailbox], window: Window
+    ) -> list[Availability]:
+        """``provider``'s free/busy of ``mailboxes``, making entries as answers are read."""
+        if isinstance(provider, AnswersAsRead):
+            return provider.get_availability_as_read(mailboxes, window, self._read)
+        return provider.get_availability(mailboxes, window)
+
+    def _read(self, answers: Sequence[Availability]) -> None:
+        for answer in answers:  # kept with its entry, so that its id is not reused
+            self._made[id(answer)] = (answer, self._entry(answer, None))
+
+    def entries(
+        self, answers: Sequence[Availability], presences: Mapping[str, Presence]
+    ) -> list[dict[str, Any]]:
+        """The entries of ``answers`` in order, with the presences found."""
+        found = []
+        for answer in answers:
+            presence = presences.get(answer.mailbox.key)
+            made = self._made.get(id(answer))
+            if presence is None and made is not None and made[0] is answer:
+                found.append(made[1])
+            else:
+                found.append(self._entry(answer, presence))
+        return found
+
+    def _entry(self, answer: Availability, presence: Presence | None) -> dict[str, Any]:
+        redacted = redact(answer, self._details)
+        return availability_entry(redacted, self._at, self._window, self._details, presence)
+
+
 def local_day(at: datetime, zone: tzinfo) -> Window:
     """The desk's local day that ``at`` falls in, whatever offset ``at`` is written with."""
     return day_window(at.astimezone(zone))
@@ -120,8 +166,10 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             mailboxes = with_names(_named(asked, watch), names)
         else:
             mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch, names))
+        details = session.loaded.settings.privacy.details
+        entries_of = EntriesAsRead(at, window, details)
         began = time.monotonic()
-        answers = session.guarded.call(lambda p: p.get_availability(mailboxes, window))
+        answers = session.guarded.call(lambda p: entries_of.availability(p, mailboxes, window))
         logger.info(
             "availability: {} mailboxes from {} in {:.2f} s ({} with errors)",
             len(answers),
@@ -129,14 +177,9 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             time.monotonic() - began,
             sum(1 for a in answers if a.error is not None),
         )
-        details = session.loaded.settings.privacy.details
         # Teams presence where the provider has it: never fails or changes the statuses.
         polled = PresencePoller(session.guarded, local_now).fetch(mailboxes)
-        presences = polled.presences if polled is not None else {}
-        entries = [
-            availability_entry(a, at, window, details, presences.get(a.mailbox.key))
-            for a in redact_all(answers, details)
-        ]
+        entries = entries_of.entries(answers, polled.presences if polled is not None else {})
         if args.json:
             dump_json(
                 {

@@ -47,6 +47,26 @@ class FreeBusyProvider(Protocol):
         ...
 
 
+#: Given the answers of one request as soon as they are read (see :class:`AnswersAsRead`).
+OnRead = Callable[[Sequence[Availability]], None]
+
+
+@runtime_checkable
+class AnswersAsRead(Protocol):
+    """Optional capability: free/busy handed over request by request as it is read.
+
+    A provider that sends several requests at once calls ``on_read`` (on the calling thread)
+    with each request's answers while later requests are still on the network, so that the
+    caller can work on them meanwhile instead of after the last answer. The result is what
+    ``get_availability`` returns; ``on_read`` may see some answers again when a request is
+    sent once more (after a token was renewed).
+    """
+
+    def get_availability_as_read(
+        self, mailboxes: Sequence[Mailbox], window: Window, on_read: OnRead
+    ) -> list[Availability]: ...
+
+
 @runtime_checkable
 class RoomCatalog(Protocol):
     """Optional capability: the server's room lists and their rooms."""

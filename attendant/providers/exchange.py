@@ -17,7 +17,7 @@ from exchangelib import BASIC, NTLM, Credentials, Version
 from exchangelib import version as ews_version
 
 from attendant.domain import AutoReply, Availability, Mailbox, RoomList, Window
-from attendant.providers.base import CheckStep, ProviderContext, StepResult
+from attendant.providers.base import CheckStep, OnRead, ProviderContext, StepResult
 from attendant.providers.errors import NotSupported, ProviderError, SettingsInvalid, SignInRequired
 from attendant.providers.ews.client import EwsClient, require_https
 from attendant.providers.ews.diagnose import reachable_step, tls_step
@@ -131,6 +131,13 @@ class ExchangeProvider:
         if not mailboxes:
             return []
         return self._ready().availability(mailboxes, window)
+
+    def get_availability_as_read(
+        self, mailboxes: Sequence[Mailbox], window: Window, on_read: OnRead
+    ) -> list[Availability]:
+        if not mailboxes:
+            return []
+        return self._ready().availability(mailboxes, window, on_read)
 
     def room_lists(self) -> list[RoomList]:
         if self.build < ews_version.EXCHANGE_2010:

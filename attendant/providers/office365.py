@@ -20,7 +20,7 @@ from exchangelib import OAUTH2, Version
 from exchangelib import version as ews_version
 
 from attendant.domain import AutoReply, Availability, Mailbox, RoomList, Window
-from attendant.providers.base import CheckStep, ProviderContext, StepResult
+from attendant.providers.base import CheckStep, OnRead, ProviderContext, StepResult
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews.client import EwsClient, require_https
 from attendant.providers.ews.diagnose import reachable_step, tls_step
@@ -147,6 +147,13 @@ class Office365Provider:
         if not mailboxes:
             return []
         return self._run(lambda c: c.availability(mailboxes, window))
+
+    def get_availability_as_read(
+        self, mailboxes: Sequence[Mailbox], window: Window, on_read: OnRead
+    ) -> list[Availability]:
+        if not mailboxes:
+            return []
+        return self._run(lambda c: c.availability(mailboxes, window, on_read))
 
     def room_lists(self) -> list[RoomList]:
         return self._run(lambda c: c.room_lists())

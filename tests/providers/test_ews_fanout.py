@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attendant.domain import Mailbox, Window
+from attendant.domain import Availability, Mailbox, Window
 from attendant.providers.errors import BadResponse, Throttled
 from attendant.providers.exchange import ExchangeProvider
 from tests.fakes import Fault
@@ -113,3 +113,19 @@ def test_an_answer_that_cannot_be_read_stops_the_refresh(ews, ca_file):
         provider(ews, ca_file).get_availability(PEOPLE, WINDOW)
     # Read while the next requests go: the connection that brought it may have sent one more.
     assert sent(ews) <= 5
+
+
+def test_each_requests_answers_are_handed_over_as_they_are_read(ews, ca_file):
+    ews.latency = 0.05
+    parts: list[list[Availability]] = []
+    asked = PEOPLE[:250]
+    short = Window(WINDOW.start.replace(hour=9), WINDOW.start.replace(hour=17))
+    p = provider(ews, ca_file)
+    found = p.get_availability_as_read(asked, short, lambda part: parts.append(list(part)))
+    assert sorted(len(part) for part in parts) == [50, 100, 100]  # one call per request
+    handed = {id(a): a for part in parts for a in part}
+    # The very answers returned, clipped to the window asked for, in the order asked.
+    assert all(handed.get(id(a)) is a for a in found)
+    assert [a.mailbox for a in found] == asked
+    assert found == p.get_availability(asked, short)
+    p.close()

@@ -29,6 +29,7 @@ from attendant.domain import (
     RoomList,
     Window,
 )
+from attendant.providers.base import OnRead
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews import mailtips
 from attendant.providers.ews.availability import batches, ordered, send_batch
@@ -200,11 +201,15 @@ class EwsClient:
 
     # -- operations --------------------------------------------------------------------
 
-    def availability(self, mailboxes: Sequence[Mailbox], window: Window) -> list[Availability]:
+    def availability(
+        self, mailboxes: Sequence[Mailbox], window: Window, on_read: OnRead | None = None
+    ) -> list[Availability]:
         """Free/busy of every mailbox in the order asked; per-mailbox errors as values.
 
         The server is asked for the whole local days that cover ``window`` (at most
         :data:`MAX_WINDOW`, checked before anything is sent) and the answer is clipped back.
+        ``on_read`` is given each request's answers (clipped) as soon as they are read, on
+        this thread, while later requests are still on the network.
         """
         asked = checked_window(window, MAX_WINDOW, "Exchange")
         writer = self._writer(asked)
@@ -214,14 +219,20 @@ class EwsClient:
 
             def send() -> Callable[[], list[Availability]]:
                 read = self._call(lambda p: send_batch(p, body, chunk, self.zone))
-                return lambda: self._call(lambda _: read())
+                return lambda: delivered(self._call(lambda _: read()))
 
             return send
 
+        def delivered(part: list[Availability]) -> list[Availability]:
+            if asked != window:
+                part = [a.clipped(window) for a in part]
+            if on_read is not None:
+                on_read(part)
+            return part
+
         tasks = [task(chunk) for chunk in batches(mailboxes)]
         answered = [a for part in self._free_busy_fan_out(tasks) for a in part]
-        found = ordered(mailboxes, answered)
-        return found if asked == window else [a.clipped(window) for a in found]
+        return ordered(mailboxes, answered)
 
     def _writer(self, window: Window) -> RequestWriter:
         """The request writer for ``window``, kept while the protocol and window stay."""
