@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from attendant import __version__
 from attendant.log import configure_logging
 from attendant.paths import app_paths, ensure_dirs
-from attendant.services.collector import QuietCollector, share_with_the_window
 from attendant.settings import default_settings
 from attendant.statefile import sweep_temp_files
 
@@ -76,7 +75,7 @@ def run_gui(
     from attendant.ui.common.resources import apply_style
     from attendant.ui.window import state as window_state
     from attendant.ui.window.admin_menus import AdminMenus
-    from attendant.ui.window.console import build_console
+    from attendant.ui.window.console import build_console, collect_quietly
     from attendant.ui.window.crash import CrashFunnel
     from attendant.ui.window.diagnostics import diagnostics_text
     from attendant.ui.window.single import SingleInstance, bring_forward
@@ -127,13 +126,7 @@ def run_gui(
         review=lambda settings: flow.open_dialog(initial=settings),
     )
     window.show()
-    # Full garbage collections wait for a moment without a refresh (services/collector.py).
-    share_with_the_window()
-    collector = QuietCollector(lambda: flow.service.state.refreshing)
-    collect_timer = QTimer(window)
-    collect_timer.setInterval(5000)
-    collect_timer.timeout.connect(collector.collect_if_due)
-    collect_timer.start()
+    collect_quietly(window, flow)
     instance.raise_requested.connect(lambda: bring_forward(window))
     wake = WakeWatch(lambda reason: flow.service.wake(reason), parent=window)
     if quit_after is not None:

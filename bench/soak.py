@@ -22,7 +22,10 @@ again every 5 s instead of every hour. Each cycle flaps the server through every
 
 and prints per phase, then for the whole run (bounds from issue 14):
 
-- worst GUI stall: the largest lateness of a 10 ms timer on the GUI thread (≤ 16 ms);
+- worst GUI stall: the largest lateness of a 10 ms timer on the GUI thread (≤ 16 ms); every
+  stall over 16 ms is explained at the end (bench/stalls.py): the GUI thread's time on a CPU,
+  waiting for one and asleep, the other threads' CPU time, garbage collections, and where the
+  GUI thread's stack was;
 - RSS, threads, open file descriptors and sockets: the floor of each (the least of four
   readings a second apart) in the second cycle's baseline and in the last one's (growth
   ≤ 5 %), and at every baseline;
@@ -35,6 +38,10 @@ and prints per phase, then for the whole run (bounds from issue 14):
 - failed logons sent: one per password change, then none; none (and no sign-in prompt) in
   any other phase;
 - crash reports from the crash funnel (0).
+
+The console is built as ``attendant`` builds it (ui/window/console.py), with the same
+garbage-collection policy (services/collector.py). At the end, the connections still open
+after the console closed its feed are listed with what holds them.
 
 The test suite runs one short cycle (tests/test_soak.py) and asserts what a loaded machine
 keeps reliably; the stall bound belongs to this command's figures.
@@ -54,9 +61,7 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -177,6 +182,10 @@ class Exchange:
 # -- what is measured ------------------------------------------------------------------
 
 
+#: The fakes' ports by name ("graph", "authority", "exchange"), to name connections.
+PORT_NAMES: dict[int, str] = {}
+
+
 def fd_kinds() -> collections.Counter[str]:
     """Open file descriptors by what they are: a TCP connection (by remote port and state),
     another socket, a pipe, anon_inode:[eventfd], a path."""
@@ -187,6 +196,8 @@ def fd_kinds() -> collections.Counter[str]:
             target = os.readlink(f"/proc/self/fd/{fd}")
             if target.startswith("socket:"):
                 kinds[tcp.get(target[8:-1], "socket (not TCP)")] += 1
+            elif target.endswith("/schedstat"):
+                continue  # the stall profiler's own (bench/stalls.py)
             else:
                 kinds[target.split("[")[0] if target.startswith("pipe:") else target] += 1
     return kinds
@@ -202,8 +213,85 @@ def _tcp_sockets() -> dict[str, str]:
                 fields = line.split()
                 port = int(fields[2].rsplit(":", 1)[1], 16)
                 state = states.get(fields[3], fields[3])
-                found[fields[9]] = f"tcp to :{port} {state}"
+                found[fields[9]] = f"tcp to {PORT_NAMES.get(port, '')}:{port} {state}"
     return found
+
+
+def connection_holders() -> list[str]:
+    """Every requests session still holding connections, who holds the session, and the
+    state of each connection (the console has closed its feed when this is asked)."""
+    import gc
+
+    import requests
+
+    tcp = _tcp_sockets()
+    lines = []
+    for session in [o for o in gc.get_objects() if isinstance(o, requests.Session)]:
+        held: collections.Counter[str] = collections.Counter()
+        for adapter in session.adapters.values():
+            manager = getattr(adapter, "poolmanager", None)
+            for pool in list(manager.pools._container.values()) if manager else []:
+                idle = getattr(pool, "pool", None)
+                for conn in list(idle.queue) if idle is not None else []:
+                    sock = getattr(conn, "sock", None)
+                    if sock is not None:
+                        with contextlib.suppress(OSError):
+                            inode = str(os.fstat(sock.fileno()).st_ino)
+                            held[tcp.get(inode, "not TCP")] += 1
+        if held:
+            owners = set()
+            for referrer in gc.get_referrers(session):
+                if isinstance(referrer, dict):
+                    owners.update(
+                        type(o).__qualname__
+                        for o in gc.get_referrers(referrer)
+                        if getattr(o, "__dict__", None) is referrer
+                    )
+                elif not isinstance(referrer, list):
+                    owners.add(type(referrer).__qualname__)
+            lines.append(f"  a session of {sorted(owners) or '?'} holds {dict(held)}")
+    import socket
+
+    for sock in [o for o in gc.get_objects() if isinstance(o, socket.socket)]:
+        with contextlib.suppress(OSError):
+            state = tcp.get(str(os.fstat(sock.fileno()).st_ino))
+            if state is not None:
+                lines.append(f"  {state}: held by {' < '.join(_holders(sock))}")
+    return lines
+
+
+def _holders(obj: Any, depth: int = 14) -> list[str]:
+    """The chain of objects that keep ``obj`` alive (the first referrer at each step)."""
+    import gc
+    import types
+
+    chain: list[str] = []
+    seen = {id(obj)}
+    for _ in range(depth):
+        referrers = [
+            r
+            for r in gc.get_referrers(obj)
+            if id(r) not in seen and not isinstance(r, types.FrameType) and r is not chain
+        ]
+        if not referrers:
+            break
+        frames = [r for r in gc.get_referrers(obj) if isinstance(r, types.FrameType)]
+        if frames and not referrers:
+            chain.append(f"frame {frames[0].f_code.co_name}")
+            break
+        obj = referrers[0]
+        seen.add(id(obj))
+        name = type(obj).__qualname__
+        if isinstance(obj, dict):
+            owners = [o for o in gc.get_referrers(obj) if getattr(o, "__dict__", None) is obj]
+            if owners:
+                obj = owners[0]
+                seen.add(id(obj))
+                name = f"{type(obj).__module__}.{type(obj).__qualname__}"
+            else:
+                name = f"dict{sorted(map(str, obj))[:4]}"
+        chain.append(name)
+    return chain
 
 
 class Tracer:
@@ -249,15 +337,17 @@ class Tracer:
 def resources() -> dict[str, float]:
     status = Path("/proc/self/status").read_text().splitlines()
     fields = dict(line.split(":", 1) for line in status if ":" in line)
-    fds = os.listdir("/proc/self/fd")
-    sockets = 0
-    for fd in fds:
+    fds, sockets = 0, 0
+    for fd in os.listdir("/proc/self/fd"):
         with contextlib.suppress(OSError):
-            sockets += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if not target.endswith("/schedstat"):  # the stall profiler's own
+                fds += 1
+                sockets += target.startswith("socket:")
     return {
         "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
         "threads": int(fields["Threads"]),
-        "fds": len(fds),
+        "fds": fds,
         "sockets": sockets,
     }
 
@@ -295,6 +385,12 @@ class Figures:
     token_problems: list[str] = field(default_factory=list)
     cycles: int = 0
     stall_places: list[tuple[str, int]] = field(default_factory=list)
+    #: TCP connections open after the console closed its feed, and who holds them.
+    left_open: list[str] = field(default_factory=list)
+    #: Open descriptors by kind (TCP connections by remote port and state) at each baseline.
+    descriptors: list[dict[str, int]] = field(default_factory=list)
+    #: The stalls over 16 ms explained (bench/stalls.py).
+    stalls: list[str] = field(default_factory=list)
     load_average: float = 0.0
     trace: list[str] = field(default_factory=list)
 
@@ -375,48 +471,11 @@ class LagProbe:
         self._timer.stop()
         self.stalls.stop()
 
-    def watch(self) -> None:
-        """Name what the GUI thread is doing whenever a beat is over 16 ms late."""
-        self.stalls = StallSampler(lambda: self._last + self.PERIOD)
+    def watch(self, phase: Callable[[], str]) -> None:
+        """Explain every beat over 16 ms late: what the GUI thread and the others did."""
+        from stalls import StallProfiler
 
-
-class StallSampler(threading.Thread):
-    """Samples the GUI thread's stack while it is stalled: where the time goes."""
-
-    def __init__(self, due: Callable[[], float]) -> None:
-        super().__init__(name="stall-sampler", daemon=True)
-        self._due = due
-        self._gui = threading.main_thread().ident
-        self._stopped = threading.Event()
-        self.places: collections.Counter[str] = collections.Counter()
-        self.start()
-
-    def run(self) -> None:
-        while not self._stopped.wait(0.004):
-            if time.perf_counter() - self._due() < 0.016:
-                continue
-            frame = sys._current_frames().get(self._gui)
-            # Without source lines: reading them (linecache) would grow the measured process.
-            stack = (
-                list(
-                    reversed(
-                        traceback.StackSummary.extract(
-                            traceback.walk_stack(frame), limit=12, lookup_lines=False
-                        )
-                    )
-                )
-                if frame is not None
-                else []
-            )
-            mine = [f for f in stack if "attendant" in f.filename or "soak" in f.filename]
-            top = stack[-1] if stack else None
-            where = " < ".join(f"{Path(f.filename).stem}:{f.name}" for f in reversed(mine[-3:]))
-            if top is not None:
-                where = f"{Path(top.filename).stem}:{top.name} | {where}"
-            self.places[where] += 1
-
-    def stop(self) -> None:
-        self._stopped.set()
+        self.stalls = StallProfiler(lambda: self._last + self.PERIOD, phase)
 
 
 # -- the console and the phases --------------------------------------------------------
@@ -436,12 +495,13 @@ class Soak:
         from attendant.settings import load_settings
         from attendant.ui.settings.dialog import SettingsOutcome  # noqa: F401 - imported now
         from attendant.ui.window import state as window_state
-        from attendant.ui.window.console import SettingsFlow, build_service
+        from attendant.ui.window.console import SettingsFlow, build_service, collect_quietly
         from attendant.ui.window.crash import CrashFunnel
         from attendant.ui.window.main_window import MainWindow
         from tests.fakes.keyring import MemoryKeyring
 
         self.exchange, self.figures = exchange, figures
+        self.name_ports()
         self.paths = AppPaths(
             config_file=home / "config" / "settings.toml",
             site_config_file=home / "site" / "settings.toml",
@@ -476,6 +536,8 @@ class Soak:
                 await super()._switch(compressed(settings))
 
         self.flow = CompressedFlow(self.window, registry, self.paths, service, loaded)
+        # As ``attendant`` starts it: full collections wait for a moment without a refresh.
+        self.collector = collect_quietly(self.window, self.flow)
         self.funnel = CrashFunnel(
             self.paths.log_file,
             save_state=lambda: window_state.save(
@@ -484,7 +546,7 @@ class Soak:
         )
         self.funnel.crashed.connect(figures.crashes.append)
         self.probe = LagProbe()
-        self.probe.watch()
+        self.probe.watch(lambda: self.phase.name if self.phase else "start")
         #: At a deletion: the snapshot shown, how many later ones may predate it, those seen.
         self.deleted: tuple[object, int, list[object]] | None = None
         self.watchdog = QTimer()
@@ -517,6 +579,11 @@ timeout_seconds = 30
 people = [{people}]
 room_lists = ["{ROOM_LIST}"]
 """
+
+    def name_ports(self) -> None:
+        from urllib.parse import urlsplit
+
+        PORT_NAMES[urlsplit(self.exchange.url).port or 443] = "exchange"
 
     def prepare(self, settings: Any, registry: Any) -> None:
         """What happens before the console starts (the Graph pass signs in here)."""
@@ -772,6 +839,7 @@ room_lists = ["{ROOM_LIST}"]
             await asyncio.sleep(seconds / max(1, round(seconds)))
             readings.append(resources())
         self.figures.samples.append({k: min(r[k] for r in readings) for k in readings[0]})
+        self.figures.descriptors.append(dict(fd_kinds()))
         if self.tracer is not None:
             self.tracer.sample()
         self.figures.log_bytes_max = max(self.figures.log_bytes_max, log_bytes(self.paths))
@@ -804,6 +872,9 @@ room_lists = ["{ROOM_LIST}"]
             if time.monotonic() - started >= seconds:
                 break
         await self.flow.aclose()
+        # The feed is closed: a connection still open now was never going to be closed.
+        self.figures.left_open = [f"{k}: {n}" for k, n in fd_kinds().items() if "tcp to" in k]
+        self.figures.left_open += connection_holders()
 
 
 def compressed(settings: Any) -> Any:
@@ -886,8 +957,16 @@ def report(figures: Figures) -> str:
     lines.append(f"token problems: {len(figures.token_problems)} {figures.token_problems[:5]}")
     lines.append(f"crash reports: {len(figures.crashes)} {figures.crashes[:3]}")
     lines.append(f"load average at the end: {figures.load_average:.1f} (2 cores)")
-    for where, count in figures.stall_places:
-        lines.append(f"  stalled {count * 4} ms in {where}")
+    if len(figures.descriptors) >= 3:
+        first, last = figures.descriptors[1], figures.descriptors[-1]
+        grew = [
+            f"{kind}: {first.get(kind, 0)} -> {last.get(kind, 0)}"
+            for kind in sorted(set(first) | set(last))
+            if first.get(kind, 0) != last.get(kind, 0)
+        ]
+        lines.append(f"descriptors that changed (second baseline -> last): {grew or 'none'}")
+    lines.append(f"connections left open after the feed was closed: {figures.left_open or 0}")
+    lines.extend(figures.stalls)
     lines.extend(figures.trace)
     return "\n".join(lines)
 
@@ -896,6 +975,7 @@ def run(seconds: float, *, trace: bool = False, provider: str = "exchange") -> F
     """Soak for about ``seconds`` (whole cycles, at least one); returns the figures."""
     import qasync
     from PySide6.QtWidgets import QApplication
+    from stalls import report as stall_report
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     figures = Figures()
@@ -921,6 +1001,7 @@ def run(seconds: float, *, trace: bool = False, provider: str = "exchange") -> F
                 soak.funnel.uninstall()
                 soak.probe.stop()
                 figures.stall_places = soak.probe.stalls.places.most_common(5)
+                figures.stalls = stall_report(soak.probe.stalls.finished())
                 figures.load_average = os.getloadavg()[0]
                 if soak.tracer is not None:
                     figures.trace = soak.tracer.report()

@@ -35,6 +35,7 @@ from soak import (
     BUSY_PEOPLE,
     FREE_PEOPLE,
     INTERVAL,
+    PORT_NAMES,
     ROOM_LIST,
     ROOMS,
     Soak,
@@ -149,6 +150,12 @@ timeout_seconds = 30
 people = [{people}]
 room_lists = ["{ROOM_LIST}"]
 """
+
+    def name_ports(self) -> None:
+        from urllib.parse import urlsplit
+
+        PORT_NAMES[urlsplit(self.exchange.url).port or 443] = "graph"
+        PORT_NAMES[urlsplit(self.exchange.more[0]).port or 443] = "authority"
 
     def prepare(self, settings: Any, registry: Any) -> None:
         self.sign_in(settings, registry)

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from loguru import logger
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import Qt, QTimer, qVersion
 
 from attendant.paths import AppPaths
 from attendant.providers.errors import ProviderError
 from attendant.providers.registry import ProviderRegistry
 from attendant.services.clock import local_now, local_zone
+from attendant.services.collector import QuietCollector, share_with_the_window
 from attendant.services.idle_feed import SETTINGS_MISSING, IdleFeed, SettingsProblem
 from attendant.services.lockout import LockoutGuard
 from attendant.services.logtext import identity, signed_in_account, start_line
@@ -275,3 +276,18 @@ def build_console(
     window.settings_requested.connect(flow.open_dialog)
     SettingsFileWatcher(paths.config_file, parent=window).changed.connect(flow.recheck)
     return window, flow
+
+
+def collect_quietly(window: MainWindow, flow: SettingsFlow) -> QuietCollector:
+    """Full garbage collections wait for a moment without a refresh (services/collector.py).
+
+    Call once the window is up and before the first refresh, as ``attendant`` does (and the
+    soak and the benches, which measure the console as it runs).
+    """
+    share_with_the_window()
+    collector = QuietCollector(lambda: flow.service.state.refreshing)
+    timer = QTimer(window)
+    timer.setInterval(5000)
+    timer.timeout.connect(collector.collect_if_due)
+    timer.start()
+    return collector
