@@ -25,7 +25,7 @@ from attendant.providers.errors import (
     SettingsInvalid,
     SignInRequired,
 )
-from attendant.providers.registry import ProviderRegistry
+from attendant.providers.registry import BUILTINS, ProviderRegistry
 from attendant.services.blocking import CallTimedOut
 from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
@@ -155,7 +155,7 @@ class Session:
         settings = self.loaded.settings
         self._provider = open_provider(
             settings,
-            ProviderRegistry.discover(),
+            _registry(settings.calendar.provider),
             token_cache=self.paths.token_cache,
             state_dir=self.paths.state_dir,
         )
@@ -197,6 +197,15 @@ class Session:
     def close(self) -> None:
         if self._provider is not None:
             self._provider.close()
+
+
+def _registry(name: str) -> ProviderRegistry:
+    """The providers to open ``name`` from: the built-ins alone when it is one of them (a
+    plugin of the same name is never used anyway), else the plugins too. Listing plugins
+    reads the metadata of every installed package: 7-14 ms of every command."""
+    if any(info.name == name for info in BUILTINS):
+        return ProviderRegistry(BUILTINS)
+    return ProviderRegistry.discover()
 
 
 def with_session(
