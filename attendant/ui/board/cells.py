@@ -117,32 +117,37 @@ def day_span(
     return start, end
 
 
-def display_text(
-    availability: Availability,
-    view: StatusView,
-    column: int,
-    now: datetime,
-    tz: tzinfo | None,
-) -> str:
-    """The text of the Status, Until, Next free, Now and contact cells."""
+def row_texts(
+    availability: Availability, view: StatusView, now: datetime, tz: tzinfo | None
+) -> tuple[str | None, ...]:
+    """The text of each cell of a row, in :class:`Column` order (None: the "Today" strip).
+
+    All at once: a repaint asks for a few dozen rows' texts, and one call per row costs a
+    tenth of one per cell.
+    """
     status = view.status
-    if column == Column.STATUS:
-        return fmt.STATUS_WORDS[status] + soon_marker(view, now)
-    if column in CONTACT_COLUMNS:
-        return getattr(availability.mailbox, CONTACT_COLUMNS[Column(column)], None) or ""
-    if column == Column.PRESENCE:
-        return ""
-    if column == Column.UNTIL:
-        if status is Status.UNKNOWN:
-            return ""
-        return "—" if view.until is None else fmt.short_time(view.until, now, tz)
-    if column == Column.NEXT_FREE:
-        if status is Status.UNKNOWN:
-            return ""
+    mailbox = availability.mailbox
+    if status is Status.UNKNOWN:
+        until = next_free = ""
+    else:
+        until = "—" if view.until is None else fmt.short_time(view.until, now, tz)
         if status is Status.FREE:
-            return "now"
-        return "—" if view.next_free is None else fmt.short_time(view.next_free, now, tz)
-    return now_text(availability, view)
+            next_free = "now"
+        else:
+            next_free = "—" if view.next_free is None else fmt.short_time(view.next_free, now, tz)
+    return (
+        mailbox.display_name,
+        fmt.STATUS_WORDS[status] + soon_marker(view, now),
+        until,
+        next_free,
+        now_text(availability, view),
+        None,
+        "",  # Teams presence: the board that has it fills it in
+        mailbox.phone or "",
+        mailbox.mobile or "",
+        mailbox.department or "",
+        mailbox.job_title or "",
+    )
 
 
 def soon_marker(view: StatusView, now: datetime) -> str:

@@ -58,11 +58,13 @@ class SlicedStatuses(QObject):
     def is_complete(self) -> bool:
         return self._next >= len(self._views)
 
-    def reset(self, rows: int) -> None:
-        """Forget every status (new data or a new "now") and start filling again."""
-        self._views = [None] * rows
+    def reset(self, rows: int) -> list[StatusView | None]:
+        """Forget every status (new data or a new "now") and start filling again; return the
+        statuses forgotten (thousands of objects: the caller frees them a slice at a time)."""
+        old, self._views = self._views, [None] * rows
         self._next = 0
         self._timer.start()
+        return old
 
     def permute(self, wanted: Sequence[int]) -> None:
         """Follow the rows to their new places: ``wanted[new] == old``."""
@@ -85,7 +87,9 @@ class SlicedStatuses(QObject):
             if views[row] is None:
                 views[row] = self._compute(row)
             row += 1
-            if not row & 63 and perf_counter() > deadline:
+            # A fresh status takes up to 50 µs on a busy desk: look at the clock every 16
+            # rows (every 64 let a 2 ms slice run to 3.5 ms).
+            if not row & 15 and perf_counter() > deadline:
                 break
         self._next = row
         if row < total:

@@ -301,18 +301,9 @@ class BoardModel(QAbstractTableModel):
     # -- internals -----------------------------------------------------------------------
 
     def _row_faces(self, row: int) -> tuple[CellFace, ...]:
-        return tuple(row_faces(self._display_texts(row), self.view(row).status, self.looks))
-
-    def _display_texts(self, row: int) -> tuple[str | None, ...]:
-        entry, view = self._entries[row], self.view(row)
-        return tuple(
-            entry.mailbox.display_name
-            if column is Column.NAME
-            else None
-            if column is Column.TODAY
-            else cells.display_text(entry, view, column, self._now, self._tz)
-            for column in Column
-        )
+        view = self.view(row)
+        texts = cells.row_texts(self._entries[row], view, self._now, self._tz)
+        return tuple(row_faces(texts, view.status, self.looks))
 
     def _read_clock(self) -> datetime:
         now = self._clock()
@@ -324,7 +315,7 @@ class BoardModel(QAbstractTableModel):
         self._faces = {}
         self._sort_keys = {}
         old_range, self._range = self._range, cells.day_span(self._now, self._snapshot, self._tz)
-        self._statuses.reset(len(self._entries))
+        self._released.hold(self._statuses.reset(len(self._entries)))
         return old_range != self._range
 
     def _emit_all_changed(self) -> None:

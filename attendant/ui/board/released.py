@@ -3,7 +3,9 @@
 When a refresh replaces the board's snapshot, the old one's last reference goes, and Python
 frees all of it at once: 5,000 mailboxes with their events are some 60,000 objects, a few
 milliseconds of the GUI thread on top of applying the new snapshot and painting it. The
-board keeps the old rows here instead and lets go of a slice per turn of the event loop.
+board keeps the old rows here instead and lets go of a slice per turn of the event loop; so
+too the statuses worked out for them (one object per row) when a refresh or a tick of the
+clock forgets them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QTimer
 
-#: Rows freed per turn of the event loop (a few hundred microseconds' work).
-SLICE_ROWS = 400
+#: Rows (or statuses) freed per turn of the event loop (a few hundred microseconds' work:
+#: a turn that also paints a board must stay within a frame).
+SLICE_ROWS = 200
 
 
 class SlicedRelease(QObject):
