@@ -364,8 +364,8 @@ def test_the_rooms_board_repaints_a_moment_after_the_people_board(
     clock.now = at(10, 45)
     painted_before = counter.paints
     window.tick()
-    assert not window.rooms.view.updatesEnabled()  # held back for one frame
-    qtbot.waitUntil(window.rooms.view.updatesEnabled, timeout=1000)
+    assert not window.rooms.view.viewport().updatesEnabled()  # held back for one frame
+    qtbot.waitUntil(window.rooms.view.viewport().updatesEnabled, timeout=1000)
     qtbot.waitUntil(lambda: counter.paints > painted_before, timeout=1000)
     row = next(
         r

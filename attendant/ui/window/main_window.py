@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
         self._rooms_paint_timer = QTimer(self)
         self._rooms_paint_timer.setSingleShot(True)
         self._rooms_paint_timer.setInterval(20)
-        self._rooms_paint_timer.timeout.connect(lambda: self.rooms.view.setUpdatesEnabled(True))
+        rows = self.rooms.view.viewport()
+        self._rooms_paint_timer.timeout.connect(lambda: rows.setUpdatesEnabled(True))
 
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MILLISECONDS)
@@ -156,11 +157,11 @@ class MainWindow(QMainWindow):
     def _repaint_in_turns(self, change: Callable[[], None]) -> None:
         """Apply ``change`` to the shared model; repaint the rooms board a frame later.
 
-        Both boards show one model, so a change repaints both in one paint cycle, which on
-        a software-rendered desk takes longer than a frame. Painting them in two turns keeps
-        every stall of the GUI thread under a frame; the rooms follow 20 ms later.
+        Both boards show one model: painted in one cycle they take longer than a frame on a
+        software-rendered desk, so the rooms' rows follow 20 ms later (only the rows: the
+        whole table held would repaint its header and scroll bar too).
         """
-        rooms = self.rooms.view
+        rooms = self.rooms.view.viewport()
         if not rooms.isVisible() or not rooms.updatesEnabled():
             change()
             return
