@@ -356,6 +356,29 @@ def test_the_last_snapshot_is_let_go_of_in_slices(qtbot, qapp, clock: FakeClock)
     assert board.availability(0).mailbox.address == "p0@contoso.com"
 
 
+def test_forgotten_statuses_are_let_go_of_in_slices(qtbot, qapp, clock: FakeClock) -> None:
+    """A tick forgets every row's status: 5,000 of them freed at once would add to its turn."""
+    window = Window(at(0), at(0, days=1))
+    entries = tuple(
+        Availability(
+            Mailbox(f"p{i}@contoso.com", f"Person {i:04d}", MailboxKind.PERSON),
+            (Event(at(9 + i % 4), at(10 + i % 4), BusyType.BUSY),),
+        )
+        for i in range(5000)
+    )
+    board = BoardModel(clock, tz=TZ)
+    board.set_snapshot(Snapshot(window, at(10), entries))
+    with qtbot.waitSignal(board.evaluated, timeout=5000):
+        pass
+    last = board.view(4999)
+    references = sys.getrefcount(last)
+    clock.advance(minutes=1)
+    board.tick()
+    assert board.evaluated_rows() == 0
+    assert sys.getrefcount(last) == references  # forgotten, but still held for now
+    qtbot.waitUntil(lambda: sys.getrefcount(last) == references - 1, timeout=5000)
+
+
 def test_window_span_of_the_timeline(model: BoardModel, clock: FakeClock) -> None:
     assert model.timeline_range() == (at(7), at(20))
     clock.now = at(21, 30)
