@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -14,6 +15,7 @@ from loguru import logger
 from attendant.cli.session import (
     EXIT_OK,
     EXIT_SETTINGS,
+    JsonText,
     Session,
     dump_json,
     fail,
@@ -95,9 +97,13 @@ class EntriesAsRead:
     one made early is the one :meth:`entries` would make.
     """
 
-    def __init__(self, at: datetime, window: Window, details: MeetingDetails) -> None:
+    def __init__(
+        self, at: datetime, window: Window, details: MeetingDetails, *, as_json: bool = False
+    ) -> None:
         self._at, self._window, self._details = at, window, details
         self._made: dict[int, tuple[Availability, dict[str, Any]]] = {}
+        #: With ``as_json``, each early entry written as JSON too, by the id of its dict.
+        self._texts: dict[int, JsonText] | None = {} if as_json else None
 
     def availability(
         self, provider: FreeBusyProvider, mailboxes: Sequence[Mailbox], window: Window
@@ -108,8 +114,11 @@ class EntriesAsRead:
         return provider.get_availability(mailboxes, window)
 
     def _read(self, answers: Sequence[Availability]) -> None:
-        for answer in answers:  # kept with its entry, so that its id is not reused
-            self._made[id(answer)] = (answer, self._entry(answer, None))
+        for answer in answers:  # kept with its entry, so that neither id is reused
+            entry = self._entry(answer, None)
+            self._made[id(answer)] = (answer, entry)
+            if self._texts is not None:
+                self._texts[id(entry)] = JsonText(json.dumps(entry, ensure_ascii=False))
 
     def entries(
         self, answers: Sequence[Availability], presences: Mapping[str, Presence]
@@ -124,6 +133,11 @@ class EntriesAsRead:
             else:
                 found.append(self._entry(answer, presence))
         return found
+
+    def for_json(self, entries: list[dict[str, Any]]) -> list[dict[str, Any] | JsonText]:
+        """``entries`` for :func:`dump_json`: those made early as the JSON written then."""
+        texts = self._texts or {}
+        return [texts.get(id(entry), entry) for entry in entries]
 
     def _entry(self, answer: Availability, presence: Presence | None) -> dict[str, Any]:
         redacted = redact(answer, self._details)
@@ -167,7 +181,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         else:
             mailboxes = session.guarded.call(lambda p: watched_mailboxes(p, watch, names))
         details = session.loaded.settings.privacy.details
-        entries_of = EntriesAsRead(at, window, details)
+        entries_of = EntriesAsRead(at, window, details, as_json=args.json)
         began = time.monotonic()
         answers = session.guarded.call(lambda p: entries_of.availability(p, mailboxes, window))
         logger.info(
@@ -187,7 +201,7 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
                     "at": iso(at, at.tzinfo),
                     "start": iso(window.start, at.tzinfo),
                     "end": iso(window.end, at.tzinfo),
-                    "entries": entries,
+                    "entries": entries_of.for_json(entries),
                 },
                 out,
             )

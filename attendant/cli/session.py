@@ -53,10 +53,15 @@ RETRY_COMMAND = "attendant check --retry"
 EntriesOnFailure = Callable[["Session", ProviderError], list[dict[str, Any]]]
 
 
+class JsonText(str):
+    """An item of a list that :func:`dump_json` writes as it is: already JSON."""
+
+
 def dump_json(data: Any, out: TextIO) -> None:
     """``data`` as JSON: one key a line, and each item of a list (an entry, a room list, a
     step) on a line of its own. Written with the C encoder: ``indent`` would fall back to the
-    pure-Python one, a tenth of a second for a thousand entries."""
+    pure-Python one, a tenth of a second for a thousand entries. An item may come written
+    already (:class:`JsonText`)."""
     if not isinstance(data, dict):
         json.dump(data, out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -65,7 +70,10 @@ def dump_json(data: Any, out: TextIO) -> None:
     for key, value in data.items():
         name = json.dumps(key, ensure_ascii=False)
         if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            items = ",\n    ".join(
+                item if isinstance(item, JsonText) else json.dumps(item, ensure_ascii=False)
+                for item in value
+            )
             lines.append(f"  {name}: [\n    {items}\n  ]")
         else:
             lines.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")

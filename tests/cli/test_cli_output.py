@@ -94,3 +94,17 @@ def test_head_reads_the_first_line_and_nothing_complains(home):
     assert done.stdout.startswith("Availability at 2026-11-23 10:15")
     assert done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+def test_items_written_already_are_written_as_they_are():
+    import io
+
+    from attendant.cli.session import JsonText, dump_json
+
+    entries = [{"address": "alice@contoso.com", "name": "Alicé", "events": []}, {"n": 1}]
+    plain, early = io.StringIO(), io.StringIO()
+    dump_json({"provider": "exchange", "entries": entries}, plain)
+    written = [JsonText(json.dumps(entries[0], ensure_ascii=False)), entries[1]]
+    dump_json({"provider": "exchange", "entries": written}, early)
+    assert early.getvalue() == plain.getvalue()
+    assert json.loads(plain.getvalue())["entries"] == entries
