@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     "bench_board.py",
     "bench_looks.py",
+    "bench_paint.py",
     "bench_search.py",
     "bench_groups.py",
     "bench_presence.py",
