@@ -252,42 +252,42 @@ def connection_holders() -> list[str]:
             lines.append(f"  a session of {sorted(owners) or '?'} holds {dict(held)}")
     import socket
 
-    for sock in [o for o in gc.get_objects() if isinstance(o, socket.socket)]:
+    sockets = tuple(o for o in gc.get_objects() if isinstance(o, socket.socket))
+    for index in range(len(sockets)):
         with contextlib.suppress(OSError):
-            state = tcp.get(str(os.fstat(sock.fileno()).st_ino))
+            state = tcp.get(str(os.fstat(sockets[index].fileno()).st_ino))
             if state is not None:
-                lines.append(f"  {state}: held by {' < '.join(_holders(sock))}")
+                chain = _holders(sockets[index], ignore={id(sockets)})
+                lines.append(f"  {state}: held by {' < '.join(chain)}")
     return lines
 
 
-def _holders(obj: Any, depth: int = 14) -> list[str]:
+def _holders(obj: Any, ignore: set[int], depth: int = 12) -> list[str]:
     """The chain of objects that keep ``obj`` alive (the first referrer at each step)."""
     import gc
     import types
 
     chain: list[str] = []
-    seen = {id(obj)}
+    ignore = ignore | {id(chain), id(ignore)}
     for _ in range(depth):
-        referrers = [
-            r
-            for r in gc.get_referrers(obj)
-            if id(r) not in seen and not isinstance(r, types.FrameType) and r is not chain
-        ]
-        if not referrers:
+        found = None
+        for referrer in gc.get_referrers(obj):
+            if id(referrer) in ignore or isinstance(referrer, types.FrameType):
+                continue
+            found = referrer
             break
-        frames = [r for r in gc.get_referrers(obj) if isinstance(r, types.FrameType)]
-        if frames and not referrers:
-            chain.append(f"frame {frames[0].f_code.co_name}")
+        if found is None:
             break
-        obj = referrers[0]
-        seen.add(id(obj))
-        name = type(obj).__qualname__
+        ignore.add(id(obj))
+        obj = found
+        name = f"{type(obj).__module__}.{type(obj).__qualname__}"
         if isinstance(obj, dict):
-            owners = [o for o in gc.get_referrers(obj) if getattr(o, "__dict__", None) is obj]
-            if owners:
-                obj = owners[0]
-                seen.add(id(obj))
-                name = f"{type(obj).__module__}.{type(obj).__qualname__}"
+            for owner in gc.get_referrers(obj):
+                if getattr(owner, "__dict__", None) is obj:
+                    ignore.add(id(obj))
+                    obj = owner
+                    name = f"{type(obj).__module__}.{type(obj).__qualname__}"
+                    break
             else:
                 name = f"dict{sorted(map(str, obj))[:4]}"
         chain.append(name)
@@ -872,9 +872,6 @@ room_lists = ["{ROOM_LIST}"]
             if time.monotonic() - started >= seconds:
                 break
         await self.flow.aclose()
-        # The feed is closed: a connection still open now was never going to be closed.
-        self.figures.left_open = [f"{k}: {n}" for k, n in fd_kinds().items() if "tcp to" in k]
-        self.figures.left_open += connection_holders()
 
 
 def compressed(settings: Any) -> Any:
@@ -1000,6 +997,9 @@ def run(seconds: float, *, trace: bool = False, provider: str = "exchange") -> F
             finally:
                 soak.funnel.uninstall()
                 soak.probe.stop()
+                # The feed is closed: a connection still open now was never going to be.
+                figures.left_open = [f"{k}: {n}" for k, n in fd_kinds().items() if "tcp to" in k]
+                figures.left_open += connection_holders()
                 figures.stall_places = soak.probe.stalls.places.most_common(5)
                 figures.stalls = stall_report(soak.probe.stalls.finished())
                 figures.load_average = os.getloadavg()[0]

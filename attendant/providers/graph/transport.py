@@ -135,6 +135,7 @@ class GraphTransport:
         self._gate = threading.BoundedSemaphore(max_in_flight)
         self._token_lock = threading.Lock()
         self._proxies: dict[str, dict[str, str]] = {}
+        self._closed = False
 
     def url(self, path: str) -> str:
         return path if path.startswith("https://") else f"{self.base}/{path.lstrip('/')}"
@@ -216,6 +217,7 @@ class GraphTransport:
 
     def probe(self, url: str) -> int:
         """The status of an unauthenticated GET of ``url`` (same trust and proxies)."""
+        self._refuse_if_closed()
         try:
             response = self._session.get(
                 url, timeout=self._timeout, proxies=self._proxies_for(url), allow_redirects=False
@@ -260,6 +262,7 @@ class GraphTransport:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         headers.update(kwargs.get("headers") or {})
         extra = {k: v for k, v in kwargs.items() if k != "headers"}
+        self._refuse_if_closed()
         try:
             with self._gate:
                 return self._session.request(
@@ -286,6 +289,16 @@ class GraphTransport:
                 f"Microsoft Graph at {urlsplit(url).netloc} cannot be reached: {error}",
                 hint="Check the network connection, the proxy and calendar.graph.graph_url.",
             ) from error
+        finally:
+            if self._closed:  # closed while this request was on its way: its pool goes too
+                self._session.close()
+
+    def _refuse_if_closed(self) -> None:
+        """A closed transport sends nothing: a call still running in a thread when the
+        provider was closed (the settings changed, the console quits) would otherwise open
+        new connections in the closed session, which nothing closes again."""
+        if self._closed:
+            raise Unreachable("This connection to Microsoft Graph was closed.")
 
     def _parse(self, response: requests.Response, method: str, path: str, permission: str) -> Json:
         status = response.status_code
@@ -335,4 +348,5 @@ class GraphTransport:
         return data
 
     def close(self) -> None:
+        self._closed = True
         self._session.close()
