@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
+from datetime import timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from attendant.domain import Availability, BusyType, Event, Mailbox, Window
 from attendant.providers.demo import DemoDirectory, DemoProvider
 from attendant.services.clock import local_now, local_zone
 from attendant.services.collector import share_with_the_window
@@ -35,6 +39,22 @@ from attendant.services.state import RefreshState
 from attendant.ui.window.main_window import MainWindow
 
 FRAME_MS = 16.0
+
+
+class ChangingDemo(DemoProvider):
+    """The demo directory with news at every refresh: the first mailbox's day gains or loses
+    a free minute. A refresh whose answers equal the last ones repaints nothing
+    (services/refresh.py); these benchmarks measure a refresh that has something to show."""
+
+    refreshes = 0
+
+    def get_availability(self, mailboxes: Sequence[Mailbox], window: Window) -> list[Availability]:
+        answers = super().get_availability(mailboxes, window)
+        self.refreshes += 1
+        if answers and self.refreshes % 2:
+            minute = Event(window.start, window.start + timedelta(minutes=1), BusyType.FREE)
+            answers[0] = dataclasses.replace(answers[0], events=(minute, *answers[0].events))
+        return answers
 
 
 class Heartbeat:
@@ -105,7 +125,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rooms = args.mailboxes // 10
     directory = DemoDirectory.synthetic(args.mailboxes - rooms, rooms)
-    provider = DemoProvider(directory)
+    provider = ChangingDemo(directory)
     service = RefreshService(
         provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
     )

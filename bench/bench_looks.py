@@ -27,10 +27,10 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench_board import FRAME_MS, Heartbeat, measure
+from bench_board import FRAME_MS, ChangingDemo, Heartbeat, measure
 from PySide6.QtWidgets import QApplication
 
-from attendant.providers.demo import DemoDirectory, DemoProvider
+from attendant.providers.demo import DemoDirectory
 from attendant.services.clock import local_now, local_zone
 from attendant.services.collector import share_with_the_window
 from attendant.services.refresh import RefreshService
@@ -73,7 +73,7 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rooms = args.mailboxes // 10
-    provider = DemoProvider(DemoDirectory.synthetic(args.mailboxes - rooms, rooms))
+    provider = ChangingDemo(DemoDirectory.synthetic(args.mailboxes - rooms, rooms))
     service = RefreshService(
         provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
     )

@@ -239,6 +239,11 @@ class RefreshService:
             self._mailboxes = with_names(self._mailboxes, self._names)
         answers = provider.get_availability(self._mailboxes, window)
         entries = redact_all(answers, self._meeting_details)
+        previous = self._state.snapshot
+        if previous is not None and previous.window == window and previous.entries == entries:
+            # The same answers as last time (compared here, off the GUI thread): the board
+            # keeps what it painted and only the data's age moves (ui/board/model.py).
+            entries = previous.entries
         return Snapshot(window=window, fetched_at=self._clock(), entries=entries)
 
     def _recovered(self, done: datetime) -> None:

@@ -190,6 +190,9 @@ class BoardModel(QAbstractTableModel):
 
     def set_snapshot(self, snapshot: Snapshot | None) -> None:
         """Show ``snapshot``; keep rows (and selection) when the mailboxes are the same."""
+        if snapshot and self._snapshot and snapshot.entries is self._snapshot.entries:
+            self._snapshot = snapshot  # the same data (services/refresh.py): no repaint
+            return
         entries = snapshot.entries if snapshot is not None else ()
         addresses = tuple(a.mailbox.address for a in entries)
         same_rows = addresses == self._addresses

@@ -317,7 +317,7 @@ def test_a_big_refresh_evaluates_only_what_is_shown(qtbot, qapp, clock: FakeCloc
         pass
     assert board.counts(MailboxKind.PERSON) == {Status.BUSY: 1250, Status.FREE: 3750}
 
-    refreshed = Snapshot(window, at(10, 1), entries)
+    refreshed = Snapshot(window, at(10, 1), tuple(list(entries)))  # new answers, same rows
     board.set_snapshot(refreshed)
     assert board.evaluated_rows() == 0  # nothing evaluated up front
     view.viewport().repaint()
