@@ -59,5 +59,12 @@ def run_all(pool: ThreadPoolExecutor | None, calls: Sequence[Callable[[], T]]) -
         except ProviderError as error:
             errors.append(error)
     if errors:
-        raise max(errors, key=_rank)
+        worst = max(errors, key=_rank)
+        try:
+            raise worst
+        finally:
+            # The error's traceback holds this frame: without these, the frame, the futures
+            # and the errors form a cycle that keeps every error (and what it holds) alive
+            # until a full garbage collection.
+            del worst, errors, futures, future
     return results

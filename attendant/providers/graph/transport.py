@@ -263,6 +263,7 @@ class GraphTransport:
         headers.update(kwargs.get("headers") or {})
         extra = {k: v for k, v in kwargs.items() if k != "headers"}
         self._refuse_if_closed()
+        failure: Unreachable
         try:
             with self._gate:
                 return self._session.request(
@@ -275,23 +276,30 @@ class GraphTransport:
                     **extra,
                 )
         except requests.exceptions.SSLError as error:
-            raise Unreachable(
+            failure = Unreachable(
                 f"The TLS certificate of {urlsplit(url).netloc} is not trusted: {error}",
                 hint=TLS_HINT,
-            ) from error
-        except requests.exceptions.Timeout as error:
-            raise Unreachable(
+            )
+        except requests.exceptions.Timeout:
+            failure = Unreachable(
                 f"Microsoft Graph did not answer within {self._timeout:.0f} s.",
                 hint="Check the network connection; network.timeout_seconds sets the limit.",
-            ) from error
+            )
         except requests.exceptions.RequestException as error:
-            raise Unreachable(
+            failure = Unreachable(
                 f"Microsoft Graph at {urlsplit(url).netloc} cannot be reached: {error}",
                 hint="Check the network connection, the proxy and calendar.graph.graph_url.",
-            ) from error
+            )
         finally:
             if self._closed:  # closed while this request was on its way: its pool goes too
                 self._session.close()
+        # Raised out here, without the requests error as its cause: that one holds urllib3's
+        # pool and its connections, and a failure is kept a while (in futures, in reference
+        # cycles the collector frees late): the sockets stayed open with it.
+        try:
+            raise failure
+        finally:
+            del failure  # this frame is in the error's traceback: no cycle through it
 
     def _refuse_if_closed(self) -> None:
         """A closed transport sends nothing: a call still running in a thread when the
