@@ -41,6 +41,8 @@ from attendant.ui.board.model import BoardModel
 
 #: Elided texts kept (every visible cell many times over); all are dropped when full.
 KEPT_TEXTS = 4000
+#: Fonts texts are kept for: the view's and the faces' own (the status column's).
+KEPT_FONTS = 4
 
 _State = QStyle.StateFlag
 _FOCUS = _State.State_HasFocus.value
@@ -169,18 +171,27 @@ class CellDelegate(QStyledItemDelegate):
         kept text and place: they were measured in the old one."""
         fonts = self._fonts
         if not fonts or view_font != fonts[0]:
-            fonts.clear()
-            self._line_heights.clear()
-            self._own_fonts.clear()
-            self._texts.clear()
-            self._places.clear()
-            self._add_font(view_font)
+            self._start_afresh(view_font)
         if own is None:
             return 0
         kept = self._own_fonts.get(id(own))
         if kept is None:
+            if len(fonts) >= KEPT_FONTS:  # the fonts of earlier looks (each theme makes one)
+                self._start_afresh(view_font)
             kept = self._own_fonts[id(own)] = (own, self._add_font(own.resolve(view_font)))
         return kept[1]
+
+    def kept_fonts(self) -> int:
+        """How many fonts texts are kept for (for tests)."""
+        return len(self._fonts)
+
+    def _start_afresh(self, view_font: QFont) -> None:
+        self._fonts.clear()
+        self._line_heights.clear()
+        self._own_fonts.clear()
+        self._texts.clear()
+        self._places.clear()
+        self._add_font(view_font)
 
     def _add_font(self, font: QFont) -> int:
         self._fonts.append(QFont(font))

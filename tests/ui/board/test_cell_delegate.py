@@ -120,3 +120,16 @@ def test_a_zoom_lays_the_texts_out_again(qtbot, window: MainWindow) -> None:
     _settle(qtbot, window)
     assert _differing(_painted(view), _as_standard(view)) == 0
     assert delegate.kept_texts() > 0
+
+
+def test_changes_of_looks_do_not_pile_fonts_up(qtbot, window: MainWindow) -> None:
+    view = window.people.view
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, CellDelegate)
+    looks = window.tools.looks
+    for turn in range(8):  # each change of palette makes the status column a font of its own
+        looks.set_colour_blind_safe(turn % 2 == 0)
+        _settle(qtbot, window)
+        view.viewport().grab()
+        assert delegate.kept_fonts() <= 4
+    assert _differing(_painted(view), _as_standard(view)) == 0
