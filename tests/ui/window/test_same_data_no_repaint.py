@@ -20,8 +20,9 @@ from attendant.paths import app_paths, ensure_dirs
 from attendant.services.state import FeedHealth
 from attendant.ui.board.cells import Column
 from attendant.ui.window import main_window
+from tests.cli.cli_world import exchange_settings
 from tests.fakes import FakeEvent
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import DEFAULT_PASSWORD, seed_contoso
 
 pytest_plugins = ("tests.fakes.fixtures",)  # make_ews, ca_file
 
@@ -47,23 +48,14 @@ def started(real_console, tmp_path, make_ews, ca_file, monkeypatch):
     monkeypatch.setattr(main_window, "TICK_MILLISECONDS", 3_600_000)
     ews = make_ews()
     seed_contoso(ews, datetime.now(UTC).date())
-    config = tmp_path / "settings.toml"
-    config.write_text(
-        f"""schema_version = 1
-[calendar]
-provider = "exchange"
-[calendar.exchange]
-ews_url = "{ews.url}"
-version = "{ews.version}"
-username = '{DEFAULT_USERNAME}'
-[network]
-ca_bundle = '{ca_file}'
-timeout_seconds = 5
-[watch]
-people = [{{address = "alice@contoso.com", name = "Alice Example"}},
-          {{address = "dave@contoso.com", name = "Dave Free"}}]
+    config = exchange_settings(
+        tmp_path,
+        ews,
+        ca_file,
+        timeout_seconds=5,
+        watch="""people = [{address = "alice@contoso.com", name = "Alice Example"},
+          {address = "dave@contoso.com", name = "Dave Free"}]
 """,
-        encoding="utf-8",
     )
     ews.add_mailbox("dave@contoso.com", "Dave Free")
     paths = app_paths(config)
