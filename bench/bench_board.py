@@ -57,6 +57,24 @@ class ChangingDemo(DemoProvider):
         return answers
 
 
+def board_window(
+    provider_class: type[DemoProvider], mailboxes: int
+) -> tuple[RefreshService, MainWindow]:
+    """The real window on a synthetic demo directory of ``mailboxes`` (a tenth of them
+    rooms), refreshed only when asked, shown at 1440 x 860."""
+    rooms = mailboxes // 10
+    provider = provider_class(DemoDirectory.synthetic(mailboxes - rooms, rooms))
+    service = RefreshService(
+        provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
+    )
+    window = MainWindow(
+        service, clock=local_now, provider_title="Demo (benchmark)", tz=local_zone()
+    )
+    window.resize(1440, 860)
+    window.show()
+    return service, window
+
+
 class Heartbeat:
     """A 1 ms timer on the GUI thread; keeps every gap between its beats."""
 
@@ -123,17 +141,7 @@ def main() -> int:
     import qasync
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    rooms = args.mailboxes // 10
-    directory = DemoDirectory.synthetic(args.mailboxes - rooms, rooms)
-    provider = ChangingDemo(directory)
-    service = RefreshService(
-        provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
-    )
-    window = MainWindow(
-        service, clock=local_now, provider_title="Demo (benchmark)", tz=local_zone()
-    )
-    window.resize(1440, 860)
-    window.show()
+    service, window = board_window(ChangingDemo, args.mailboxes)
     share_with_the_window()  # as the console does once its window is up (attendant/app.py)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -27,13 +27,10 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench_board import FRAME_MS, ChangingDemo, Heartbeat, measure
+from bench_board import FRAME_MS, ChangingDemo, Heartbeat, board_window, measure
 from PySide6.QtWidgets import QApplication
 
-from attendant.providers.demo import DemoDirectory
-from attendant.services.clock import local_now, local_zone
 from attendant.services.collector import share_with_the_window
-from attendant.services.refresh import RefreshService
 from attendant.ui.common.themes import ThemeChoice
 from attendant.ui.window.main_window import MainWindow
 
@@ -73,15 +70,7 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rooms = args.mailboxes // 10
-    provider = ChangingDemo(DemoDirectory.synthetic(args.mailboxes - rooms, rooms))
-    service = RefreshService(
-        provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
-    )
-    window = MainWindow(
-        service, clock=local_now, provider_title="Demo (benchmark)", tz=local_zone()
-    )
-    window.resize(1440, 860)
-    window.show()
+    service, window = board_window(ChangingDemo, args.mailboxes)
     window.tools.looks.set_theme(ThemeChoice.LIGHT)
     share_with_the_window()  # as the console does once its window is up (attendant/app.py)
     loop = qasync.QEventLoop(app)

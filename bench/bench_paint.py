@@ -22,14 +22,12 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench_board import board_window
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
 from attendant.domain import Snapshot
-from attendant.providers.demo import DemoDirectory, DemoProvider
-from attendant.services.clock import local_now, local_zone
-from attendant.services.refresh import RefreshService
+from attendant.providers.demo import DemoProvider
 from attendant.services.state import RefreshState
-from attendant.ui.window.main_window import MainWindow
 
 FRAME_MS = 16.0
 
@@ -43,16 +41,7 @@ def main() -> int:
     import qasync
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    rooms = args.mailboxes // 10
-    provider = DemoProvider(DemoDirectory.synthetic(args.mailboxes - rooms, rooms))
-    service = RefreshService(
-        provider, provider.default_watch(), interval_seconds=3600, timeout_seconds=120
-    )
-    window = MainWindow(
-        service, clock=local_now, provider_title="Demo (benchmark)", tz=local_zone()
-    )
-    window.resize(1440, 860)
-    window.show()
+    service, window = board_window(DemoProvider, args.mailboxes)
     snapshots: list[Snapshot] = []
 
     def keep(state: RefreshState) -> None:
