@@ -296,16 +296,21 @@ def test_sort_by_status_then_name_and_resort_after_a_tick(
     assert model.availability(0).mailbox.name == "Anna Becker"
 
 
-def test_a_big_refresh_evaluates_only_what_is_shown(qtbot, qapp, clock: FakeClock) -> None:
-    """Applying 5,000 rows is cheap: statuses are evaluated lazily, the rest in slices."""
-    window = Window(at(0), at(0, days=1))
-    entries = tuple(
+def five_thousand_people() -> tuple[Availability, ...]:
+    """5,000 people, each busy for an hour between 09:00 and 13:00."""
+    return tuple(
         Availability(
             Mailbox(f"p{i}@contoso.com", f"Person {i:04d}", MailboxKind.PERSON),
             (Event(at(9 + i % 4), at(10 + i % 4), BusyType.BUSY),),
         )
         for i in range(5000)
     )
+
+
+def test_a_big_refresh_evaluates_only_what_is_shown(qtbot, qapp, clock: FakeClock) -> None:
+    """Applying 5,000 rows is cheap: statuses are evaluated lazily, the rest in slices."""
+    window = Window(at(0), at(0, days=1))
+    entries = five_thousand_people()
     board = BoardModel(clock, tz=TZ)
     view = QTableView()
     qtbot.addWidget(view)
@@ -359,13 +364,7 @@ def test_the_last_snapshot_is_let_go_of_in_slices(qtbot, qapp, clock: FakeClock)
 def test_forgotten_statuses_are_let_go_of_in_slices(qtbot, qapp, clock: FakeClock) -> None:
     """A tick forgets every row's status: 5,000 of them freed at once would add to its turn."""
     window = Window(at(0), at(0, days=1))
-    entries = tuple(
-        Availability(
-            Mailbox(f"p{i}@contoso.com", f"Person {i:04d}", MailboxKind.PERSON),
-            (Event(at(9 + i % 4), at(10 + i % 4), BusyType.BUSY),),
-        )
-        for i in range(5000)
-    )
+    entries = five_thousand_people()
     board = BoardModel(clock, tz=TZ)
     board.set_snapshot(Snapshot(window, at(10), entries))
     with qtbot.waitSignal(board.evaluated, timeout=5000):
