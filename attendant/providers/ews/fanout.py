@@ -41,15 +41,9 @@ def run_bounded(tasks: Sequence[Callable[[], T]], *, concurrency: int, lead_alon
     """
     if not tasks:
         return []
-    results: list[T | None] = [None] * len(tasks)
-    start = 0
-    if lead_alone or concurrency <= 1 or len(tasks) == 1:
-        results[0] = tasks[0]()
-        start = 1
-    pending = list(range(start, len(tasks)))
-    if pending:
-        _run_pool(tasks, pending, results, max(1, concurrency))
-    return [r for r in results]  # type: ignore[misc]  # every slot is filled when no error
+    lead = [tasks[0]()] if lead_alone or concurrency <= 1 or len(tasks) == 1 else []
+    rest = tasks[len(lead) :]
+    return lead + run_read_here([_read_at_once(task) for task in rest], concurrency=concurrency)
 
 
 def run_read_here(tasks: Sequence[Callable[[], Callable[[], T]]], *, concurrency: int) -> list[T]:
@@ -110,41 +104,14 @@ def run_read_here(tasks: Sequence[Callable[[], Callable[[], T]]], *, concurrency
     return [r for r in results]  # type: ignore[misc]  # every slot is filled when no error
 
 
-def _run_pool(
-    tasks: Sequence[Callable[[], T]],
-    pending: list[int],
-    results: list[T | None],
-    concurrency: int,
-) -> None:
-    lock = threading.Lock()
-    queue = iter(pending)
-    failures: list[tuple[int, BaseException]] = []
-    stop = threading.Event()
+def _read_at_once(task: Callable[[], T]) -> Callable[[], Callable[[], T]]:
+    """``task`` as a task of :func:`run_read_here` whose reading is already done."""
 
-    def worker() -> None:
-        while not stop.is_set():
-            with lock:
-                index = next(queue, None)
-            if index is None:
-                return
-            try:
-                results[index] = tasks[index]()
-            except BaseException as error:
-                with lock:
-                    failures.append((index, error))
-                stop.set()
-                return
+    def send() -> Callable[[], T]:
+        value = task()
+        return lambda: value
 
-    threads = [
-        threading.Thread(target=worker, name=f"attendant-ews-{i}", daemon=True)
-        for i in range(min(concurrency, len(pending)))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise _most_telling(failures)
+    return send
 
 
 def _most_telling(failures: list[tuple[int, BaseException]]) -> BaseException:
