@@ -13,7 +13,7 @@ from attendant.providers.errors import BadResponse, Throttled
 from attendant.providers.exchange import ExchangeProvider
 from tests.fakes import Fault
 from tests.fakes.ews_soap import MNS, TNS, envelope
-from tests.fakes.helpers import DEFAULT_PASSWORD, DEFAULT_USERNAME, seed_contoso
+from tests.fakes.helpers import exchange_provider, seed_contoso
 
 pytest_plugins = ("tests.fakes.fixtures",)  # ca_file, make_ews
 
@@ -27,16 +27,7 @@ PEOPLE = [Mailbox(f"user{i}@contoso.com") for i in range(1000)]
 
 
 def provider(ews, ca_file) -> ExchangeProvider:
-    return ExchangeProvider(
-        ews_url=ews.url,
-        version=ews.version,
-        username=DEFAULT_USERNAME,
-        auth="basic",
-        password=lambda: DEFAULT_PASSWORD,
-        ca_bundle=str(ca_file),
-        timeout_seconds=5,
-        zone=ROME,
-    )
+    return exchange_provider(ews, ca_file, zone=ROME)
 
 
 def answer(messages: str, version: str) -> bytes:
