@@ -3,8 +3,10 @@
 Runs the real window, model and refresh service on the real demo provider (a synthetic
 directory of 4,500 people and 500 rooms), offscreen. For each refresh it measures
 
-* apply: the time the GUI thread is blocked applying the new snapshot to the board and
-  painting the rows that changed (the heartbeat gap during which the state was published);
+* apply: from the moment the new snapshot is published to the GUI thread until both boards
+  show it (the end of the GUI thread's block that painted their last changed rows): the
+  boards repaint a change of many rows a few rows a pass, the rooms' a frame after the
+  people's (ui/board/panel.py), so this is wall time, the passes between included;
 * stall: the longest gap of a 1 ms heartbeat timer on the GUI thread during the whole refresh,
   including the provider call running in its worker thread, minus the heartbeat interval;
 
@@ -27,8 +29,8 @@ from datetime import timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from attendant.domain import Availability, BusyType, Event, Mailbox, Window
 from attendant.providers.demo import DemoDirectory, DemoProvider
@@ -94,24 +96,42 @@ class Heartbeat:
         self.last = time.perf_counter()
         self.gaps.clear()
 
-    def gap_around(self, instant: float) -> float:
-        """The length of the gap during which ``instant`` fell (the GUI thread was busy)."""
+    def end_of_gap(self, instant: float) -> float:
+        """The end of the gap during which ``instant`` fell (the GUI thread was busy)."""
         for start, end in self.gaps:
             if start <= instant <= end:
-                return end - start
-        return 0.0
+                return end
+        return instant
 
     def worst(self) -> float:
         return max((end - start for start, end in self.gaps), default=0.0)
 
 
-async def measure(service: RefreshService, refreshes: int) -> tuple[list[float], list[float]]:
-    """Per refresh: the GUI-thread block that applied and painted it, and the worst block."""
+class Paints(QObject):
+    """The instants the watched widgets began to paint."""
+
+    def __init__(self, widgets: Sequence[QWidget]) -> None:
+        super().__init__()
+        self.started: list[float] = []
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.started.append(time.perf_counter())
+        return False
+
+
+async def measure(
+    service: RefreshService, window: MainWindow, refreshes: int
+) -> tuple[list[float], list[float]]:
+    """Per refresh: from its publication until both boards show it, and the worst block."""
     applies: list[float] = []
     stalls: list[float] = []
     heartbeat = Heartbeat()
     heartbeat.timer.start()
     published: list[float] = []
+    paints = Paints([window.people.view.viewport(), window.rooms.view.viewport()])
 
     def on_state(state: RefreshState) -> None:
         if not state.refreshing and state.snapshot is not None:
@@ -124,9 +144,11 @@ async def measure(service: RefreshService, refreshes: int) -> tuple[list[float],
         heartbeat.reset()
         published.clear()
         await service.refresh_once()
-        await asyncio.sleep(0.1)  # let the board paint what changed
+        paints.started.clear()
+        await asyncio.sleep(0.1)  # let the boards paint what changed
         tick = 0.001
-        applies.append(max(0.0, heartbeat.gap_around(published[-1]) - tick))
+        shown = heartbeat.end_of_gap(max(paints.started, default=published[-1]))
+        applies.append(max(0.0, shown - published[-1] - tick))
         stalls.append(max(0.0, heartbeat.worst() - tick))
     heartbeat.timer.stop()
     return applies, stalls
@@ -146,7 +168,7 @@ def main() -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        applies, stalls = loop.run_until_complete(measure(service, args.refreshes))
+        applies, stalls = loop.run_until_complete(measure(service, window, args.refreshes))
         loop.run_until_complete(service.aclose())
     window.close()
 
@@ -162,8 +184,8 @@ def main() -> int:
         f"Board refresh, {args.mailboxes} mailboxes, {args.refreshes} refreshes "
         f"(ratios to a {FRAME_MS:.0f} ms frame)"
     )
-    print(f"  apply to board + repaint : {frames(applies)}   goal <= 3 frames")
-    print(f"  worst GUI stall          : {frames(stalls)}   goal <= 1 frame")
+    print(f"  apply until both boards show it : {frames(applies)}   goal <= 3 frames")
+    print(f"  worst GUI stall                 : {frames(stalls)}   goal <= 1 frame")
     return 0
 
 

@@ -6,13 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, shown
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, person, room, shown
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from attendant.domain import MailboxKind
+from attendant.domain import BusyType, Event, MailboxKind, Snapshot
 from attendant.services.state import FeedError, FeedHealth, RefreshState
 from attendant.ui.board.model import Column
+from attendant.ui.board.staged import ROWS_PER_PAINT
 from attendant.ui.window.main_window import MainWindow
 
 UNREACHABLE = FeedError(
@@ -342,41 +343,17 @@ def test_an_empty_rooms_board_beside_people_says_how_to_add_rooms(qtbot, clock) 
     assert "add people on the Watch list" in window.people.view.empty_text
 
 
-class _PaintCounter(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paints = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
-
-
-def test_the_rooms_board_repaints_a_moment_after_the_people_board(
-    qtbot, window: MainWindow, clock: FakeClock
-) -> None:
-    # Cirrus is busy until 10:30; at 10:45 it is free. The rooms board paints a frame later
-    # than the people board, but it must paint: a stale room status on screen would mislead.
-    counter = _PaintCounter()
-    window.rooms.view.viewport().installEventFilter(counter)
-    qtbot.wait(50)
-    clock.now = at(10, 45)
-    painted_before = counter.paints
-    window.tick()
-    assert not window.rooms.view.viewport().updatesEnabled()  # held back for one frame
-    qtbot.waitUntil(window.rooms.view.viewport().updatesEnabled, timeout=1000)
-    qtbot.waitUntil(lambda: counter.paints > painted_before, timeout=1000)
-    row = next(
-        r
-        for r in range(window.rooms.proxy.rowCount())
-        if window.rooms.proxy.index(r, Column.NAME).data() == "Cirrus"
-    )
-    assert window.rooms.proxy.index(row, Column.STATUS).data() == "Free"
+def crowd(busy_from: int) -> Snapshot:
+    """The office day with 60 more people and 40 more rooms, all busy for an hour from
+    ``busy_from`` o'clock: more rows than either board shows."""
+    busy = (Event(at(busy_from), at(busy_from + 1), BusyType.BUSY),)
+    people = tuple(person(f"p{i}", f"Person {i:02d}", "Sales", *busy) for i in range(60))
+    rooms = tuple(room(f"r{i}", f"Room {i:02d}", 6, *busy) for i in range(40))
+    return office_day(extra=people + rooms)
 
 
 class _PaintTurns(QObject):
-    """The turn of the event loop in which each watched widget painted.
+    """The turn of the event loop in which each watched widget painted, and what.
 
     A zero-interval timer fires once per turn, after the posted events (the paints among
     them) of that turn: two paints with the same count were one stall of the GUI thread.
@@ -385,7 +362,7 @@ class _PaintTurns(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.turn = 0
-        self.painted: dict[QObject, list[int]] = {}
+        self.painted: dict[QObject, list[tuple[int, QRect]]] = {}
         self.timer = QTimer(self)
         self.timer.setInterval(0)
         self.timer.timeout.connect(self._next_turn)
@@ -400,28 +377,49 @@ class _PaintTurns(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            self.painted[watched].append(self.turn)
+            self.painted[watched].append((self.turn, event.region().boundingRect()))
         return False
 
 
 @pytest.mark.parametrize("change", ["refresh", "tick"])
-def test_the_two_boards_never_paint_in_the_same_turn_after_a_change(
-    qtbot, window: MainWindow, feed: FakeFeed, clock: FakeClock, change: str
+def test_a_change_of_every_row_repaints_a_few_rows_a_turn_one_board_at_a_time(
+    qtbot, feed: FakeFeed, clock: FakeClock, change: str
 ) -> None:
-    people, rooms = window.people.view.viewport(), window.rooms.view.viewport()
+    feed.publish(ok_state(crowd(10)))
+    window = shown(qtbot, MainWindow(feed, clock=clock, provider_title="Demo", tz=TZ))
+    people, rooms = window.people.view, window.rooms.view
+    assert people.rowAt(people.viewport().height() - 1) > ROWS_PER_PAINT  # many rows shown
+    assert rooms.rowAt(rooms.viewport().height() - 1) > ROWS_PER_PAINT
     qtbot.wait(50)  # the first paints of the window are done
+    screen = window.screen()
+    before = screen.grabWindow(window.winId()).toImage()
     turns = _PaintTurns()
-    turns.watch(people)
-    turns.watch(rooms)
-    clock.now = at(10, 45)
-    if change == "refresh":
-        feed.publish(ok_state(office_day()))
+    turns.watch(people.viewport())
+    turns.watch(rooms.viewport())
+    if change == "refresh":  # everyone is busy an hour later: every status changes
+        feed.publish(ok_state(crowd(11)))
     else:
+        clock.now = at(11, 15)  # every meeting is over: every status changes
         window.tick()
-    qtbot.waitUntil(lambda: bool(turns.painted[people] and turns.painted[rooms]), timeout=2000)
-    assert turns.painted[people][0] < turns.painted[rooms][0]
-    assert turns.painted[rooms][0] not in turns.painted[people]
+    qtbot.waitUntil(lambda: not people._repaints.is_pending(), timeout=3000)
+    qtbot.wait(50)
     turns.timer.stop()
+
+    painted = {w: p for w, p in turns.painted.items()}
+    people_turns = {turn for turn, _ in painted[people.viewport()]}
+    rooms_turns = {turn for turn, _ in painted[rooms.viewport()]}
+    assert len(people_turns) >= 2 and len(rooms_turns) >= 2  # in turns, not at once
+    assert not people_turns & rooms_turns  # never both boards in one turn
+    assert min(people_turns) < min(rooms_turns)  # the people first
+    tallest = (ROWS_PER_PAINT + 1) * people.rowHeight(0)
+    for widget in (people.viewport(), rooms.viewport()):
+        assert all(rect.height() <= tallest for _, rect in painted[widget])
+    # What is on the screen now is the whole change: nothing was left unpainted.
+    after = screen.grabWindow(window.winId()).toImage()
+    assert after != before
+    people.viewport().repaint()
+    rooms.viewport().repaint()
+    assert screen.grabWindow(window.winId()).toImage() == after
 
 
 def test_the_status_word_of_the_selected_row_reads_in_the_selection_text_colour(

@@ -7,6 +7,7 @@ colours, whole-row selection, Home/End to the first/last row, Ctrl+C to copy who
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -39,6 +40,7 @@ from attendant.ui.board.filtering import BoardFilter
 from attendant.ui.board.headings import GroupHeadings
 from attendant.ui.board.model import DOMAIN_ROLE, STATUS_ROLE, BoardModel, Column
 from attendant.ui.board.organised import OrganisedBoard
+from attendant.ui.board.staged import ROWS_PER_PAINT, Rest, RowRepaints
 from attendant.ui.board.timeline import TimelineDelegate, TimelineHeader
 from attendant.ui.common.elided_label import ElidedLabel
 from attendant.ui.common.status_style import STATUS_COUNT_WORDS, STATUS_RANK
@@ -61,10 +63,48 @@ COLUMN_WIDTHS: dict[Column, int] = {
 
 
 class BoardView(QTableView):
-    """A table of one kind of mailbox, driven from the keyboard."""
+    """A table of one kind of mailbox, driven from the keyboard.
+
+    A change of more shown rows than :data:`ROWS_PER_PAINT` (a refresh, "now" moving) is
+    repainted a few rows a pass by the :class:`RowRepaints` the boards share (staged.py).
+    """
 
     #: Said in the middle of an empty board, so that empty never looks like "nobody".
     empty_text = ""
+
+    def __init__(self, repaints: RowRepaints, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._repaints = repaints
+
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        first, last = top_left.row(), bottom_right.row()
+        shown = self.rowAt(0)
+        if shown < 0 or max(first, shown) + ROWS_PER_PAINT > last or not top_left.isValid():
+            super().dataChanged(top_left, bottom_right, roles)
+            return
+        self._repaints.later(self, (first, last, top_left.column(), bottom_right.column()))
+
+    def repaint_rows(self, rest: Rest) -> Rest | None:
+        """Repaint the first shown rows of ``rest`` (a change handed over); return the rest."""
+        model = self.model()
+        if model is None:
+            return None
+        first, last, left, right = rest
+        last = min(last, model.rowCount() - 1)
+        right = min(right, model.columnCount() - 1)
+        if first > last or left > right:
+            return None
+        split = max(first, self.rowAt(0)) + ROWS_PER_PAINT
+        left_over = (split, last, left, right) if split <= last else None
+        if left_over is not None:
+            last = split - 1
+        super().dataChanged(model.index(first, left), model.index(last, right), [])
+        return left_over
 
     def set_empty_text(self, text: str) -> None:
         if text != self.empty_text:
@@ -169,6 +209,7 @@ class BoardPanel(QWidget):
         *,
         nouns: tuple[str, str],
         hidden_columns: tuple[Column, ...] = (),
+        repaints: RowRepaints | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -189,7 +230,7 @@ class BoardPanel(QWidget):
         self.note.hide()
         self.pane = DetailsPane(board, self)
         self.details = self.pane.line
-        self.view = BoardView(self)
+        self.view = BoardView(repaints or RowRepaints(self), self)
         self.view.setObjectName(f"{kind.value}Board")
         self.view.setAccessibleName(title)
         self._configure_view(hidden_columns)

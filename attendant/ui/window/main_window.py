@@ -36,6 +36,7 @@ from attendant.ui.board.model import Column
 from attendant.ui.board.organised import OrganisedBoard
 from attendant.ui.board.panel import BoardPanel
 from attendant.ui.board.remembered import BoardMemory
+from attendant.ui.board.staged import RowRepaints
 from attendant.ui.common.elided_label import ElidedLabel
 from attendant.ui.common.icons import app_icon
 from attendant.ui.window import state as window_state
@@ -108,12 +109,6 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._on_search_edited)
 
-        self._rooms_paint_timer = QTimer(self)
-        self._rooms_paint_timer.setSingleShot(True)
-        self._rooms_paint_timer.setInterval(20)
-        rows = self.rooms.view.viewport()
-        self._rooms_paint_timer.timeout.connect(lambda: rows.setUpdatesEnabled(True))
-
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MILLISECONDS)
         self._tick_timer.timeout.connect(self.tick)
@@ -131,7 +126,7 @@ class MainWindow(QMainWindow):
     def apply_state(self, state: RefreshState) -> None:
         """Show a state of the feed: its snapshot on the boards, its health around them."""
         if state.shown is not self.model.snapshot:  # the data, or who is watched meanwhile
-            self._repaint_in_turns(lambda: self.model.set_snapshot(state.shown))
+            self.model.set_snapshot(state.shown)
         self.model.set_presence(state.presence)
         self._state = state
         self._show_health()
@@ -151,25 +146,8 @@ class MainWindow(QMainWindow):
 
     def tick(self) -> None:
         """Move "now" on the boards and re-tell the age of the data."""
-        self._repaint_in_turns(self.model.tick)
+        self.model.tick()
         self._show_health()
-
-    def _repaint_in_turns(self, change: Callable[[], None]) -> None:
-        """Apply ``change`` to the shared model; repaint the rooms board a frame later.
-
-        Both boards show one model: painted in one cycle they take longer than a frame on a
-        software-rendered desk, so the rooms' rows follow 20 ms later (only the rows: the
-        whole table held would repaint its header and scroll bar too).
-        """
-        rooms = self.rooms.view.viewport()
-        if not rooms.isVisible() or not rooms.updatesEnabled():
-            change()
-            return
-        rooms.setUpdatesEnabled(False)
-        try:
-            change()
-        finally:
-            self._rooms_paint_timer.start()
 
     # -- construction --------------------------------------------------------------------
 
@@ -197,8 +175,14 @@ class MainWindow(QMainWindow):
         self.banner.retry_requested.connect(self._retry_now)
         self.banner.settings_requested.connect(self.settings_requested)
 
+        repaints = RowRepaints(self)  # both boards show one model: one paints at a time
         self.people = BoardPanel(
-            "People", self.model, MailboxKind.PERSON, nouns=("person", "people"), parent=self
+            "People",
+            self.model,
+            MailboxKind.PERSON,
+            nouns=("person", "people"),
+            repaints=repaints,
+            parent=self,
         )
         self.rooms = BoardPanel(
             "Rooms",
@@ -206,6 +190,7 @@ class MainWindow(QMainWindow):
             MailboxKind.ROOM,
             nouns=("room", "rooms"),
             hidden_columns=(Column.NOW, Column.PRESENCE, *CONTACT_COLUMNS),
+            repaints=repaints,
             parent=self,
         )
         for column, width in ((Column.NAME, 120), (Column.STATUS, 132), (Column.UNTIL, 62)):
