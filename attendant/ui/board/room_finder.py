@@ -9,16 +9,7 @@ is shown, and at most once per change of the board (a refresh, a tick of the clo
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,90 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attendant.domain import MailboxKind, Status
+from attendant.domain import MailboxKind
 from attendant.services.room_finder import (
     DEFAULT_MINUTES,
     PRESET_MINUTES,
     FinderResult,
-    FreeRoom,
-    duration_words,
     find_free_rooms,
-    room_place,
 )
+from attendant.ui.board.finder_model import FinderModel
 from attendant.ui.board.model import BoardModel
-from attendant.ui.common import formatting as fmt
 
-HEADERS = ("Room", "Seats", "Where", "Free for", "Until")
 CUSTOM = 0  # the combobox's data for "Custom…"
-
-
-class FinderModel(QAbstractTableModel):
-    """The rooms of one :class:`FinderResult`, in its order (best first)."""
-
-    def __init__(self, board: BoardModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._board = board
-        self.result: FinderResult | None = None
-
-    @property
-    def rooms(self) -> tuple[FreeRoom, ...]:
-        return self.result.rooms if self.result is not None else ()
-
-    def set_result(self, result: FinderResult | None) -> None:
-        self.beginResetModel()
-        self.result = result
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self.rooms)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == 1:  # numbers, like the cells
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        result = self.result
-        if result is None or not index.isValid() or index.row() >= len(result.rooms):
-            return None
-        room = result.rooms[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(result, room, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return self._board.looks.icons[Status.FREE]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return fmt.mailbox_tooltip(room.mailbox)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _text(self, result: FinderResult, room: FreeRoom, column: int) -> str:
-        mailbox = room.mailbox
-        if column == 0:
-            return mailbox.display_name
-        if column == 1:
-            return "" if mailbox.capacity is None else str(mailbox.capacity)
-        if column == 2:
-            return room_place(mailbox)
-        if column == 3:
-            if room.free_until is None:
-                return "rest of the day"
-            return duration_words(result.free_for(room))
-        if room.free_until is None:
-            return "—"
-        return fmt.short_time(room.free_until, result.at, self._board.tz)
 
 
 class RoomFinder(QWidget):
@@ -215,7 +133,7 @@ class RoomFinder(QWidget):
             self.summary.setText("Waiting for the first answer from the server…")
             return
         board = self._board
-        rows = [r for r in range(board.rowCount()) if board.kind(r) is MailboxKind.ROOM]
+        rows = [r for r, kind in enumerate(board.kinds()) if kind is MailboxKind.ROOM]
         rooms = [board.availability(r) for r in rows]
         self._offer(self.building, "Any building", {a.mailbox.building for a in rooms})
         self._offer(self.floor, "Any floor", {a.mailbox.floor for a in rooms})

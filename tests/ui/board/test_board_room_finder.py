@@ -163,3 +163,34 @@ def test_the_finder_is_open_or_closed_as_it_was_left(qtbot, feed, clock, tmp_pat
     qtbot.wait(50)
     assert not third.tools.dock.isVisible()
     assert not third.tools.finder_action.isChecked()
+
+
+def test_new_data_with_the_same_free_rooms_keeps_the_list_and_its_place(
+    qtbot, window, clock, feed
+) -> None:
+    finder = open_finder(qtbot, window)
+    model = finder.model
+    finder.view.setCurrentIndex(model.index(2, 0))  # Delta, the receptionist's choice
+    resets: list[object] = []
+    changed: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(None))
+    model.dataChanged.connect(lambda first, last, *_: changed.append((first.row(), last.row())))
+
+    # A refresh a minute later with the same answers: the same list, nothing repainted.
+    feed.publish(ok_state(office_day(extra=EXTRA, fetched_at=at(10, 11))))
+    qtbot.wait(100)
+    assert (resets, changed) == ([], [])
+    assert finder.view.currentIndex().data() == "Delta"
+
+    # Five minutes on: Delta's "free for" counts down; only its row is repainted.
+    clock.now = at(10, 20)
+    window.tick()
+    qtbot.waitUntil(lambda: texts(finder, 3)[2] == "1 h 15 min", timeout=2000)
+    assert resets == [] and changed == [(2, 2)]
+    assert finder.view.currentIndex().data() == "Delta"
+    assert model.index(2, 3).data(Qt.ItemDataRole.AccessibleTextRole) == "1 h 15 min"
+
+    # Another set of rooms is another list.
+    feed.publish(ok_state(office_day(extra=EXTRA[:1], fetched_at=at(10, 21))))
+    qtbot.waitUntil(lambda: finder.room_names() == ["Borealis", "Delta"], timeout=2000)
+    assert len(resets) == 1
