@@ -401,7 +401,7 @@ def test_a_change_of_every_row_repaints_a_few_rows_a_turn_one_board_at_a_time(
     else:
         clock.now = at(11, 15)  # every meeting is over: every status changes
         window.tick()
-    qtbot.waitUntil(lambda: not people._repaints.is_pending(), timeout=3000)
+    qtbot.waitUntil(lambda: not people.repaints.is_pending(), timeout=3000)
     qtbot.wait(50)
     turns.timer.stop()
 

@@ -74,7 +74,8 @@ class BoardView(QTableView):
 
     def __init__(self, repaints: RowRepaints, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._repaints = repaints
+        #: Shared with the other board: repaints a change of many rows a few rows a pass.
+        self.repaints = repaints
 
     def dataChanged(
         self,
@@ -87,7 +88,7 @@ class BoardView(QTableView):
         if shown < 0 or max(first, shown) + ROWS_PER_PAINT > last or not top_left.isValid():
             super().dataChanged(top_left, bottom_right, roles)
             return
-        self._repaints.later(self, (first, last, top_left.column(), bottom_right.column()))
+        self.repaints.later(self, (first, last, top_left.column(), bottom_right.column()))
 
     def repaint_rows(self, rest: Rest) -> Rest | None:
         """Repaint the first shown rows of ``rest`` (a change handed over); return the rest."""
