@@ -83,29 +83,48 @@ class BoardView(QTableView):
         bottom_right: QModelIndex | QPersistentModelIndex,
         roles: Sequence[int] = (),
     ) -> None:
-        first, last = top_left.row(), bottom_right.row()
-        shown = self.rowAt(0)
-        if shown < 0 or max(first, shown) + ROWS_PER_PAINT > last or not top_left.isValid():
-            super().dataChanged(top_left, bottom_right, roles)
+        top, bottom = self._shown_rows()
+        if top < 0 or top_left == bottom_right or not top_left.isValid():
+            super().dataChanged(top_left, bottom_right, roles)  # one cell: as Qt does
             return
-        self.repaints.later(self, (first, last, top_left.column(), bottom_right.column()))
+        # A range of cells tells a view only what to repaint (no editors here): its shown
+        # rows. (Told a range of more than 200 cells, Qt repaints the whole board.)
+        first, last = max(top_left.row(), top), min(bottom_right.row(), bottom)
+        if first > last:
+            return
+        left, right = top_left.column(), bottom_right.column()
+        model = self.model()
+        if last - first < ROWS_PER_PAINT and model is not None:
+            super().dataChanged(model.index(first, left), model.index(last, right), roles)
+            return
+        self.repaints.later(self, (first, last, left, right))
 
     def repaint_rows(self, rest: Rest) -> Rest | None:
         """Repaint the first shown rows of ``rest`` (a change handed over); return the rest."""
         model = self.model()
-        if model is None:
+        top, bottom = self._shown_rows()
+        if model is None or top < 0:
             return None
         first, last, left, right = rest
-        last = min(last, model.rowCount() - 1)
+        first, last = max(first, top), min(last, bottom)  # it may have scrolled meanwhile
         right = min(right, model.columnCount() - 1)
         if first > last or left > right:
             return None
-        split = max(first, self.rowAt(0)) + ROWS_PER_PAINT
+        split = first + ROWS_PER_PAINT
         left_over = (split, last, left, right) if split <= last else None
         if left_over is not None:
             last = split - 1
         super().dataChanged(model.index(first, left), model.index(last, right), [])
         return left_over
+
+    def _shown_rows(self) -> tuple[int, int]:
+        """The first and last rows shown (-1, -1 when none)."""
+        top = self.rowAt(0)
+        if top < 0:
+            return -1, -1
+        bottom = self.rowAt(self.viewport().height() - 1)
+        model = self.model()
+        return top, bottom if bottom >= 0 or model is None else model.rowCount() - 1
 
     def set_empty_text(self, text: str) -> None:
         if text != self.empty_text:
