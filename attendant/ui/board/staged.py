@@ -16,8 +16,8 @@ from typing import Protocol
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
-#: Shown rows repainted in one pass of the event loop (about 4 ms on a software-rendered desk).
-ROWS_PER_PAINT = 10
+#: Shown rows repainted in one pass of the event loop (about 5 ms on a software-rendered desk).
+ROWS_PER_PAINT = 14
 
 #: Rows (first, last) and columns (first, last) of a change not repainted yet.
 Rest = tuple[int, int, int, int]
