@@ -274,8 +274,9 @@ def palette_for(choice: ThemeChoice, *, colour_blind_safe: bool = False) -> Pale
 
 def qt_palette(palette: Palette) -> QPalette:
     """The Qt palette of ``palette``, for what the style draws itself (combo boxes, spin
-    boxes, scroll bars, menus). Highlight is the focus colour, so the style's focus frames
-    stand out on every theme; table selections take their own colour from the stylesheet."""
+    boxes, menus; scroll bars are the stylesheet's). Highlight is the focus colour, so the
+    style's focus frames stand out on every theme; table selections take their own colour
+    from the stylesheet."""
     roles = QPalette.ColorRole
     qt = QPalette()
     for role, colour in (
