@@ -192,12 +192,16 @@ def warm_fake(server: Server, ca_file: Path, window: Window) -> None:
     server.operations_since_last()
 
 
-def measure(server: Server, run: Callable[[], int]) -> tuple[Counter[str], float, int]:
+def measure(
+    server: Server, run: Callable[[], int | Callable[[], int]]
+) -> tuple[Counter[str], float, int]:
+    """Requests sent, wall time and answers of one ``run``. A run may return how to count
+    its answers instead of the count (the command's output is read after the clock stops)."""
     server.operations_since_last()
     began = time.perf_counter()
     answered = run()
     elapsed = time.perf_counter() - began
-    return server.operations_since_last(), elapsed, answered
+    return server.operations_since_last(), elapsed, answered() if callable(answered) else answered
 
 
 def attendant(url: str, ca_file: Path, concurrency: int, auth: str = "basic") -> ExchangeProvider:
@@ -273,9 +277,11 @@ def floor(url: str, ca_file: Path, bodies: list[bytes], concurrency: int) -> Cal
     return run
 
 
-def cold_cli(url: str, ca_file: Path, addresses: list[str], folder: Path) -> Callable[[], int]:
+def cold_cli(
+    url: str, ca_file: Path, addresses: list[str], folder: Path
+) -> Callable[[], Callable[[], int]]:
     """``attendant availability --json`` on a fresh per-user folder: nothing cached, nothing
-    proven. Returns the run, which returns how many entries the command printed."""
+    proven. Returns the run, which returns how to count the entries the command printed."""
     import contextlib
     import io
     import json
@@ -306,7 +312,7 @@ people = [
     )
     runs = [0]
 
-    def run() -> int:
+    def run() -> Callable[[], int]:
         runs[0] += 1
         home = folder / f"user{runs[0]}"
         for name, sub in (
@@ -332,7 +338,8 @@ people = [
             )
         shutdown_logging()
         assert code == 0, code
-        return len(json.loads(out.getvalue())["entries"])
+        output = out.getvalue()
+        return lambda: len(json.loads(output)["entries"])  # read after the clock stops
 
     return run  # fmt: skip
 
