@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from attendant.domain import Status
 from attendant.services.room_finder import FinderResult, FreeRoom, duration_words, room_place
 from attendant.ui.board.model import BoardModel
+from attendant.ui.board.roles import answer_roles
 from attendant.ui.common import formatting as fmt
 
 HEADERS = ("Room", "Seats", "Where", "Free for", "Until")
@@ -96,22 +96,14 @@ class FinderModel(QAbstractTableModel):
     def multiData(
         self, index: QModelIndex | QPersistentModelIndex, span: QModelRoleDataSpan | QModelRoleData
     ) -> None:
+        """Every role a delegate asks of a cell, in one call (roles.answer_roles)."""
         result = self.result
         row = index.row()
-        cells = (
-            (span,) if isinstance(span, QModelRoleData) else cast(Iterable[QModelRoleData], span)
-        )
         if result is None or not index.isValid() or row >= len(result.rooms):
-            for role_data in cells:
-                role_data.clearData()
+            answer_roles(span, lambda role: None)
             return
         column = index.column()
-        for role_data in cells:
-            answer = self._answer(result, row, column, role_data.role())
-            if answer is None:
-                role_data.clearData()
-            else:
-                role_data.setData(answer)
+        answer_roles(span, lambda role: self._answer(result, row, column, role))
 
     def _answer(self, result: FinderResult, row: int, column: int, role: int) -> Any:
         if role in (_DISPLAY, _ACCESSIBLE):

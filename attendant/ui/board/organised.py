@@ -11,9 +11,9 @@ and repaints the one column: no status is evaluated again, no row moves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -192,15 +192,7 @@ class OrganisedBoard(BoardModel):
         """
         data = self.data
         answered = roles.ANSWERED_ROLES
-        cells = (
-            (span,) if isinstance(span, QModelRoleData) else cast(Iterable[QModelRoleData], span)
-        )
-        for role_data in cells:
-            role = role_data.role()
-            if role in answered:
-                role_data.setData(data(index, role))
-            else:
-                role_data.clearData()
+        roles.answer_roles(span, lambda role: data(index, role) if role in answered else None)
 
     def _row_faces(self, row: int) -> tuple[CellFace, ...]:
         faces = list(super()._row_faces(row))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
 __all__ = ["DOMAIN_ROLE", "KIND_ROLE", "SEARCH_ROLE", "SORT_ROLE", "STATUS_ROLE"]
 
@@ -39,3 +42,16 @@ ANSWERED_ROLES = frozenset(
         SORT_ROLE,
     }
 )
+
+
+def answer_roles(span: QModelRoleDataSpan | QModelRoleData, answer: Callable[[int], Any]) -> None:
+    """Fill every role ``span`` asks for (a model's ``multiData``) with ``answer(role)``;
+    ``None`` leaves the role empty. One call from Qt for all the roles of a cell instead of
+    one per role: a paint asks each cell for about seven, most of them answered "nothing"."""
+    cells = (span,) if isinstance(span, QModelRoleData) else cast(Iterable[QModelRoleData], span)
+    for role_data in cells:
+        value = answer(role_data.role())
+        if value is None:
+            role_data.clearData()
+        else:
+            role_data.setData(value)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, shown
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from attendant.domain import Availability, BusyType, Event, Mailbox, MailboxKind
 from attendant.ui.window.main_window import MainWindow
@@ -194,3 +195,19 @@ def test_new_data_with_the_same_free_rooms_keeps_the_list_and_its_place(
     feed.publish(ok_state(office_day(extra=EXTRA[:1], fetched_at=at(10, 21))))
     qtbot.waitUntil(lambda: finder.room_names() == ["Borealis", "Delta"], timeout=2000)
     assert len(resets) == 1
+
+
+def test_each_cell_of_the_list_shows_what_the_finder_says_in_one_call(qtbot, window) -> None:
+    """The list's delegate asks a cell for all its roles in one call (multiData)."""
+    finder = open_finder(qtbot, window)
+    model = finder.model
+    delegate = finder.view.itemDelegate()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)  # type: ignore[attr-defined]
+            assert option.text == index.data(Qt.ItemDataRole.DisplayRole)
+            assert option.icon.isNull() == (column != 0)
+            right = bool(option.displayAlignment & Qt.AlignmentFlag.AlignRight)
+            assert right == (column == 1)
