@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from office_day import TZ, FakeClock, FakeFeed, at, office_day, ok_state, person, room, shown
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from attendant.domain import BusyType, Event, MailboxKind, Snapshot
@@ -460,3 +461,83 @@ def test_the_status_word_of_the_selected_row_reads_in_the_selection_text_colour(
     # selection's blue was unreadable); the icon before it keeps the status colour.
     assert min(distance(c, text) for c in inked) < 40
     assert max(distance(c, highlight) for c in inked) > 300
+
+
+def test_the_banner_coming_and_going_moves_no_row_and_repaints_only_what_it_uncovers(
+    qtbot, feed: FakeFeed, clock: FakeClock
+) -> None:
+    healthy = ok_state(crowd(10))
+    feed.publish(healthy)
+    window = shown(qtbot, MainWindow(feed, clock=clock, provider_title="Demo", tz=TZ))
+    views = (window.people.view, window.rooms.view)
+    qtbot.wait(50)  # the first paints of the window are done
+    rows_at = [v.viewport().mapTo(window, QPoint(0, 0)) for v in views]
+    heights = [v.viewport().height() for v in views]
+    turns = _PaintTurns()
+    for view in views:
+        turns.watch(view.viewport())
+
+    feed.publish(replace(feed.state, health=FeedHealth.STALE, error=UNREACHABLE))
+    qtbot.waitUntil(window.banner.isVisible)
+    qtbot.wait(50)
+    # Under the boards: they keep their place, grow shorter, and no row is painted again.
+    assert window.banner.geometry().top() > window.splitter.geometry().bottom()
+    assert [v.viewport().mapTo(window, QPoint(0, 0)) for v in views] == rows_at
+    assert all(v.viewport().height() < h for v, h in zip(views, heights, strict=True))
+    assert all(not turns.painted[v.viewport()] for v in views), turns.painted
+
+    feed.publish(healthy)  # the server is back, with the same answers
+    qtbot.waitUntil(lambda: not window.banner.isVisible())
+    qtbot.wait(50)
+    turns.timer.stop()
+    # Gone, it uncovers a strip of each board: that strip is painted, nothing above it.
+    banner = window.banner.height()
+    for view, height in zip(views, heights, strict=True):
+        assert view.viewport().height() == height
+        painted = [rect for _, rect in turns.painted[view.viewport()]]
+        assert painted and all(r.top() >= height - banner - 20 for r in painted), painted
+    # And the screen is what a full repaint draws.
+    screen = window.screen()
+    after = screen.grabWindow(window.winId()).toImage()
+    window.repaint()
+    for view in views:
+        view.viewport().repaint()
+    assert screen.grabWindow(window.winId()).toImage() == after
+
+
+@pytest.mark.parametrize("change", ["narrower", "shorter", "taller", "splitter", "empty"])
+def test_boards_that_keep_their_pixels_still_show_the_truth_after_a_resize(
+    qtbot, feed: FakeFeed, clock: FakeClock, change: str
+) -> None:
+    entries = () if change == "empty" else crowd(10).entries
+    feed.publish(ok_state(replace(crowd(10), entries=entries)))
+    window = shown(qtbot, MainWindow(feed, clock=clock, provider_title="Demo", tz=TZ))
+    qtbot.wait(50)
+    size = window.size()
+    if change == "empty":  # the banner shortens the boards: their text stays in the middle
+        assert window.people.view.empty_text
+        feed.publish(replace(feed.state, health=FeedHealth.STALE, error=UNREACHABLE))
+    elif change == "narrower":
+        window.resize(size.width() - 240, size.height())
+    elif change == "shorter":
+        window.resize(size.width(), size.height() - 160)
+    elif change == "taller":
+        window.resize(size.width(), size.height() - 160)
+        qtbot.wait(50)
+        window.resize(size)
+    else:
+        sizes = window.splitter.sizes()
+        window.splitter.setSizes([sizes[0] - 150, sizes[1] + 150])
+    qtbot.wait(100)  # the columns fit the new width a turn later
+    screen = window.screen()
+    views = (window.people.view, window.rooms.view)
+
+    def boards() -> list[QImage]:
+        shot = screen.grabWindow(window.winId()).toImage()
+        return [shot.copy(QRect(v.mapTo(window, QPoint(0, 0)), v.size())) for v in views]
+
+    shown_now = boards()
+    for view in views:
+        view.viewport().repaint()
+        view.horizontalHeader().viewport().repaint()
+    assert boards() == shown_now

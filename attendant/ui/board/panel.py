@@ -76,6 +76,10 @@ class BoardView(QTableView):
         super().__init__(parent)
         #: Shared with the other board: repaints a change of many rows a few rows a pass.
         self.repaints = repaints
+        # Made shorter (the feed's banner shown under it), the board keeps its rows'
+        # pixels; made taller, only the uncovered strip is painted (see BoardPanel).
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_StaticContents)
 
     def dataChanged(
         self,
@@ -133,8 +137,7 @@ class BoardView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        model = self.model()
-        if self.empty_text and (model is None or model.rowCount() == 0):
+        if self._says_empty():
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             area = self.viewport().rect().adjusted(16, 16, -16, -16)
@@ -143,8 +146,14 @@ class BoardView(QTableView):
             )
             painter.end()
 
+    def _says_empty(self) -> bool:
+        model = self.model()
+        return bool(self.empty_text) and (model is None or model.rowCount() == 0)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._says_empty() and event.size() != event.oldSize():
+            self.viewport().update()  # the text stays in the middle, the pixels do not
         self._fit_soon()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -233,6 +242,11 @@ class BoardPanel(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # This panel, its board and the splitter keep their pixels when the feed's banner
+        # (under the boards) shortens them: Qt then paints only what was uncovered, not
+        # every row of both boards (7 ms at 720 x 720, three times that while a refresh
+        # holds the interpreter: the soak's worst stalls, bench/soak.py).
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self._board = board
         self._kind = kind
         self._nouns = nouns

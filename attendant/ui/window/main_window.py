@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
             panel.view.installEventFilter(self)
             panel.view.horizontalHeader().sortIndicatorChanged.connect(self._sync_sort_indicators)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setAttribute(Qt.WidgetAttribute.WA_StaticContents)  # see BoardPanel
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.people)
         self.splitter.addWidget(self.rooms)
@@ -213,8 +214,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(14, 12, 14, 8)
         layout.setSpacing(10)
         layout.addLayout(search_row)
-        layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
+        # The feed's news sits under the boards, beside the status bar's "updated" and
+        # "next": coming and going, it shortens the boards instead of moving every row
+        # (no row jumps away from the pointer, and only the strip it uncovers is painted).
+        layout.addWidget(self.banner)
         self.setCentralWidget(body)
 
     def _build_status_bar(self) -> None:
