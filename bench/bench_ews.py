@@ -2,8 +2,10 @@
 
 Not a test: ``python bench/bench_ews.py [--mailboxes 1000 5000] [--latency 0.1]
 [--concurrency 4] [--fake-cpu memoised|full]``. The fake runs in its own process and answers
-every request ``latency`` seconds late (after checking its credentials, as IIS does before
-EWS runs); memoised, it has computed every answer asked for below before the first run.
+every request ``latency`` seconds after it came (it checks the credentials first, as IIS does
+before EWS runs, and then does its own work within that time, as a server's response time
+includes the server's work); memoised, it has computed every answer asked for below before
+the first run.
 For each size it measures, from one run:
 
 - a cold ``attendant availability --json`` on a watch list of N people, with an empty state

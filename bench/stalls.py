@@ -43,6 +43,9 @@ class Collection:
     generation: int
     start: float
     seconds: float
+    #: The collecting thread's CPU time in it (the rest it waited for a CPU), objects freed.
+    cpu: float = 0.0
+    collected: int = 0
 
 
 @dataclass
@@ -78,7 +81,8 @@ class Stall:
     def describe(self) -> str:
         others = ", ".join(f"{name} {cpu * 1000:.0f}" for name, cpu in self.others[:3] if cpu)
         gcs = ", ".join(
-            f"gen{c.generation} {c.seconds * 1000:.0f} ms on {c.thread}"
+            f"gen{c.generation} {c.seconds * 1000:.0f} ms (on a CPU {c.cpu * 1000:.0f}, "
+            f"{c.collected} freed) on {c.thread}"
             for c in self.collections
             if c.seconds >= 0.001
         )
@@ -125,7 +129,7 @@ class StallProfiler(threading.Thread):
         self._names: dict[int, str] = {}
         self.stalls: list[Stall] = []
         self.collections: list[Collection] = []
-        self._gc_started: dict[int, float] = {}
+        self._gc_started: dict[int, tuple[float, float]] = {}
         gc.callbacks.append(self._collected)
         self.start()
 
@@ -134,14 +138,19 @@ class StallProfiler(threading.Thread):
     def _collected(self, what: str, info: dict[str, Any]) -> None:
         ident = threading.get_ident()
         if what == "start":
-            self._gc_started[ident] = time.perf_counter()
+            self._gc_started[ident] = (time.perf_counter(), time.thread_time())
             return
-        began = self._gc_started.pop(ident, None)
-        if began is not None:
+        started = self._gc_started.pop(ident, None)
+        if started is not None:
+            began, cpu = started
             seconds = time.perf_counter() - began
             if seconds >= 0.001:
                 name = threading.current_thread().name
-                self.collections.append(Collection(name, info["generation"], began, seconds))
+                cpu = time.thread_time() - cpu
+                collection = Collection(
+                    name, info["generation"], began, seconds, cpu, info["collected"]
+                )
+                self.collections.append(collection)
 
     # -- the sampling thread --------------------------------------------------------------
 

@@ -72,7 +72,8 @@ class FakeEWS(LoopbackHTTPSServer):
     ``"ntlm"``, ``"bearer"``), ``bearer_validator`` (token -> bool, e.g.
     ``FakeEntraAuthority.valid_access_token``), ``lockout_threshold`` (bad passwords before
     the account locks), ``validate``/``validate_responses``/``schema_dir`` (XSD checks),
-    ``latency`` (seconds added to every answer), ``trusted=False`` (certificate from the
+    ``latency`` (seconds from a request to its answer: the fake's own work is done within
+    them, as a server's is within its response time), ``trusted=False`` (certificate from the
     untrusted CA).
 
     Counters (all read-only for tests): ``requests_total``, ``failed_logons``,
@@ -218,15 +219,18 @@ class FakeEWS(LoopbackHTTPSServer):
 
     # -- request handling --------------------------------------------------------------------
     def handle_request(self, request: Request, conn: ConnectionState) -> Response:
+        arrived = time.monotonic()
         record = RequestRecord(time.time(), None, 0, None, None, body=request.body)
         with self._lock:
             self.requests_total += 1
             self.request_log.append(record)
-        response = self._handle(request, conn, record)
+        response = self._handle(request, conn, record, arrived)
         record.status = response.status
         return response
 
-    def _handle(self, request: Request, conn: ConnectionState, record: RequestRecord) -> Response:
+    def _handle(
+        self, request: Request, conn: ConnectionState, record: RequestRecord, arrived: float
+    ) -> Response:
         if request.path.split("?")[0].lower() != EWS_PATH.lower():
             return Response(404, [("Content-Type", "text/html")], b"<h1>404 - Not Found</h1>")
         parsed: ParsedRequest | None = None
@@ -261,9 +265,18 @@ class FakeEWS(LoopbackHTTPSServer):
             early = self._fault_response(fault)
             if early is not None:
                 return early
-        if self.latency:
-            self.stopping.wait(self.latency)
+        response = self._answer(parsed, parse_error, record, fault)
+        if self.latency:  # the answer leaves ``latency`` after the request came
+            self.stopping.wait(max(0.0, arrived + self.latency - time.monotonic()))
+        return response
 
+    def _answer(
+        self,
+        parsed: ParsedRequest | None,
+        parse_error: Exception | None,
+        record: RequestRecord,
+        fault: Fault | None,
+    ) -> Response:
         if parsed is None:
             msg = f"The request is not a valid SOAP envelope: {parse_error}"
             self._note(self.schema_errors, msg)
