@@ -138,7 +138,15 @@ class _HTTPSPool(HTTPSConnectionPool):
 
 def _sweeping(manager: Any) -> Any:
     manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    # urllib3 2 only forgets the pools of a cleared manager (a closed session): their idle
+    # connections were closed when the collector freed the pool, minutes later when a
+    # reference cycle held it (the console holds full collections back). Closed at once.
+    manager.pools.dispose_func = _close_pool
     return manager
+
+
+def _close_pool(pool: Any) -> None:
+    pool.close()
 
 
 class TrustingAdapter(HTTPAdapter):
