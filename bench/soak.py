@@ -12,8 +12,10 @@ The Exchange pass drives the real console (offscreen: the real main window, the 
 the real refresh service, the exchange provider with the real exchangelib, the settings flow,
 the crash funnel) against the fake Exchange, which runs in a process of its own so that the
 console's threads, file descriptors and memory are measured alone. Time is compressed: a
-refresh every second stands for one a minute, and the watch list's room lists are expanded
-again every 5 s instead of every hour. Each cycle flaps the server through every fault once:
+refresh every second stands for one a minute, the watch list's room lists are expanded
+again every 5 s instead of every hour, and the servers close a keep-alive connection idle for
+2 s, as IIS closes one idle for 2 minutes. Each cycle flaps the server through every fault
+once:
 
     baseline, down, slow (5 s answers), 503 with Retry-After, ErrorServerBusy with
     BackOffMilliseconds, malformed XML, truncated XML, certificate renewed, certificate from
@@ -73,6 +75,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 INTERVAL = 1.0
 WATCH_TTL = 5.0
+#: The servers close a keep-alive connection idle for 2 minutes (IIS: 120 s), compressed.
+SERVER_IDLE_TIMEOUT = 2 * INTERVAL
 PASSWORD, NEW_PASSWORD = "Corr3ct-Horse", "N3w-Spring"
 USERNAME = "CONTOSO\\reception"
 BUSY_PEOPLE = [f"busy.{i}@contoso.com" for i in range(8)]
@@ -93,6 +97,7 @@ def _fake_exchange(conn: Connection) -> None:
     ca_file = Path(tempfile.mkdtemp(prefix="soak-ca-")) / "ca.pem"
     tls.write_ca_pem(ca_file)
     ews = FakeEWS(username=USERNAME, password=PASSWORD, validate=False, validate_responses=False)
+    ews.idle_timeout = SERVER_IDLE_TIMEOUT
     ews.start()
     port = ews.port
     day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

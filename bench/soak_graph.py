@@ -38,6 +38,7 @@ from soak import (
     PORT_NAMES,
     ROOM_LIST,
     ROOMS,
+    SERVER_IDLE_TIMEOUT,
     Soak,
 )
 
@@ -58,8 +59,10 @@ def fake_graph(conn: Connection) -> None:
     ca_file = Path(tempfile.mkdtemp(prefix="soak-ca-")) / "ca.pem"
     tls.write_ca_pem(ca_file)
     entra = FakeEntraAuthority(client_id=CLIENT_ID, access_token_lifetime=TOKEN_LIFETIME)
+    entra.idle_timeout = SERVER_IDLE_TIMEOUT
     entra.start()
     graph = FakeGraph(token_validator=entra.valid_access_token)
+    graph.idle_timeout = SERVER_IDLE_TIMEOUT
     graph.start()
     port = graph.port
     day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -72,6 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def setup(self) -> None:
+        self.timeout = self.server.app.idle_timeout
         super().setup()
         self.conn_state = ConnectionState()
 
@@ -167,6 +168,8 @@ class LoopbackHTTPSServer:
         self._conn_lock = threading.Lock()
         self.stopping = threading.Event()
         self.tls_failures: list[str] = []
+        #: A keep-alive connection idle this long is closed (IIS: 120 s; set before start).
+        self.idle_timeout = IDLE_TIMEOUT_SECONDS
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> LoopbackHTTPSServer:
