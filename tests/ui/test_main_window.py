@@ -308,7 +308,7 @@ def test_an_empty_board_says_why(qtbot, clock) -> None:
             error=FeedError("credentials_rejected", "HTTP 401", "Check the password"),
         )
     )
-    assert "see the message above" in window.rooms.view.empty_text
+    assert "see the message below" in window.rooms.view.empty_text
     window.resize(1200, 700)
     window.show()
     qtbot.waitExposed(window)

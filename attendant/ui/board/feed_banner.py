@@ -1,4 +1,4 @@
-"""The strip above the boards that says when the board cannot be fully trusted.
+"""The strip under the boards that says when the board cannot be fully trusted.
 
 It stays hidden while the feed is healthy. Stale data is marked with its time and age and the
 reason; throttling says when sending resumes; rejected credentials turn it red, with a

@@ -32,12 +32,12 @@ def empty_board_text(state: RefreshState, *, searching: bool, what: str) -> str:
     """What an empty board of ``what`` ("people", "rooms or room lists") says, so that it
     never looks broken."""
     if state.snapshot is None and state.error is not None and state.error.kind in SETTINGS_KINDS:
-        return "No statuses while the settings cannot be used: see the message above."
+        return "No statuses while the settings cannot be used: see the message below."
     if state.snapshot is None:
         return (
             "Asking the calendar server…"
             if state.error is None
-            else "No calendar data yet: see the message above."
+            else "No calendar data yet: see the message below."
         )
     if searching:
         return "Nobody here matches the search."

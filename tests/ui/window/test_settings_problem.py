@@ -63,7 +63,7 @@ def test_an_invalid_file_shows_no_statuses_under_a_banner_until_fixed_on_disk(
     assert f"{config}:4" in banner.text and "refresh_interval_seconds" in banner.text
     assert "no statuses are shown" in banner.text
     assert banner.settings_button.isVisible() and not banner.retry_button.isVisible()
-    assert "see the message above" in window.people.view.empty_text
+    assert "see the message below" in window.people.view.empty_text
     assert window.windowTitle() == "Settings invalid"
     shot(window, "settings-invalid")
 
