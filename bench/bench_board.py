@@ -5,8 +5,8 @@ directory of 4,500 people and 500 rooms), offscreen. For each refresh it measure
 
 * apply: from the moment the new snapshot is published to the GUI thread until both boards
   show it (the end of the GUI thread's block that painted their last changed rows): the
-  boards repaint a change of many rows a few rows a pass, the rooms' a frame after the
-  people's (ui/board/panel.py), so this is wall time, the passes between included;
+  boards repaint a change of many rows a few rows a pass, one board at a time, the people's
+  first (ui/board/staged.py), so this is wall time, the passes between included;
 * stall: the longest gap of a 1 ms heartbeat timer on the GUI thread during the whole refresh,
   including the provider call running in its worker thread, minus the heartbeat interval;
 

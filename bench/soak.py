@@ -81,8 +81,6 @@ WATCH_TTL = 5.0
 SERVER_IDLE_TIMEOUT = 2 * INTERVAL
 #: From the first data on the board to the first phase.
 SETTLE_SECONDS = 3 * INTERVAL
-#: Explain each stall over 16 ms (``--explain``; bench/stalls.py).
-EXPLAIN_STALLS = False
 PASSWORD, NEW_PASSWORD = "Corr3ct-Horse", "N3w-Spring"
 USERNAME = "CONTOSO\\reception"
 BUSY_PEOPLE = [f"busy.{i}@contoso.com" for i in range(8)]
@@ -465,6 +463,8 @@ class LagProbe:
         self._timer.setInterval(round(self.PERIOD * 1000))
         self._timer.timeout.connect(self._beat)
         self._timer.start()
+        #: With ``--explain`` (:meth:`watch`): what the GUI thread did in each stall.
+        self.stalls: Any = None
 
     def _beat(self) -> None:
         now = time.perf_counter()
@@ -484,9 +484,6 @@ class LagProbe:
         self._timer.stop()
         if self.stalls is not None:
             self.stalls.stop()
-
-    #: With ``--explain``: what the GUI thread did in each stall (bench/stalls.py).
-    stalls: Any = None
 
     def watch(self, phase: Callable[[], str]) -> None:
         """Explain every beat over 16 ms late: what the GUI thread and the others did.
@@ -568,8 +565,6 @@ class Soak:
         )
         self.funnel.crashed.connect(figures.crashes.append)
         self.probe = LagProbe()
-        if EXPLAIN_STALLS:
-            self.probe.watch(lambda: self.phase.name if self.phase else "start")
         #: At a deletion: the snapshot shown, how many later ones may predate it, those seen.
         self.deleted: tuple[object, int, list[object]] | None = None
         self.watchdog = QTimer()
@@ -996,7 +991,9 @@ def report(figures: Figures) -> str:
     return "\n".join(lines)
 
 
-def run(seconds: float, *, trace: bool = False, provider: str = "exchange") -> Figures:
+def run(
+    seconds: float, *, trace: bool = False, explain: bool = False, provider: str = "exchange"
+) -> Figures:
     """Soak for about ``seconds`` (whole cycles, at least one); returns the figures."""
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -1016,6 +1013,8 @@ def run(seconds: float, *, trace: bool = False, provider: str = "exchange") -> F
             loop = qasync.QEventLoop(app)
             asyncio.set_event_loop(loop)
             soak = kind(exchange, Path(home), figures)
+            if explain:
+                soak.probe.watch(lambda: soak.phase.name if soak.phase else "start")
             soak.funnel.install(loop)
             if trace:
                 soak.tracer = Tracer()
@@ -1121,11 +1120,9 @@ def main() -> int:
         help="explain every stall over 16 ms (a profiler thread: the stalls grow a little)",
     )
     args = parser.parse_args()
-    global EXPLAIN_STALLS
-    EXPLAIN_STALLS = args.explain
     if args.provider == "both":
         return both_passes(args)
-    figures = run(args.minutes * 60, trace=args.trace, provider=args.provider)
+    figures = run(args.minutes * 60, trace=args.trace, explain=args.explain, provider=args.provider)
     print(report(figures), flush=True)
     if args.json:
         data = dataclasses.asdict(figures)

@@ -68,7 +68,7 @@ def test_a_closed_exchange_provider_keeps_no_connection_open_without_a_collectio
     addresses = [f"person{i}@contoso.com" for i in range(300)]
     for address in addresses:
         ews.add_mailbox(address, address)
-    ews.latency = 0.1  # three batches side by side: three connections in the pool
+    ews.latency = 0.1  # the three batches side by side (after one GET alone): three connections
     gc.disable()  # as the console holds full collections back
     try:
         provider = exchange_provider(ews, ca_file, zone=rome)

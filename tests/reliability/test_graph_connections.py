@@ -89,7 +89,7 @@ def test_graph_going_down_and_back_leaves_no_half_closed_connection(graph_world:
         # connections (urllib3 2 forgets the pools of a closed session without closing them).
         assert sum(connections_to(port).values()) == 0
     finally:
-        provider.close()
+        provider.close()  # again, when an assertion failed before the first (it is idempotent)
         gc.enable()
 
 
