@@ -17,6 +17,8 @@ For each size it measures, from one run:
 - the floor: the same GetUserAvailability bytes sent again by the thinnest client (requests
   over ``concurrency`` kept-alive connections, answers read, not parsed): what the transport
   and the fake cost on this machine, below which no client can go;
+- the same floor on connections each run opens (TLS handshakes, as a cold command's): below
+  it no cold command can go, whatever it does before its first request;
 - the steady refresh with NTLM (connections signed in; no request goes alone first),
 - the naive baseline, exchangelib's ``protocol.get_free_busy_info`` as documented (one
   GetUserAvailability per 100 mailboxes, one after another, after a GetServerTimeZones).
@@ -237,23 +239,34 @@ def baseline(url: str, addresses: list[str]) -> int:
     return sum(1 for _ in views)
 
 
-def floor(url: str, ca_file: Path, bodies: list[bytes], concurrency: int) -> Callable[[], int]:
+def floor(
+    url: str, ca_file: Path, bodies: list[bytes], concurrency: int, *, new_connections: bool = False
+) -> Callable[[], int]:
     """The same request bytes Attendant sent, over ``concurrency`` kept-alive connections, by
     the thinnest client (requests, Basic, answers read but not parsed): what the transport
-    and the fake cost on this machine, which no client can go below."""
+    and the fake cost on this machine, which no client can go below.
+
+    ``new_connections``: every run opens its connections (TLS handshakes), as a cold command
+    must; the sessions are made before the clock starts."""
     import threading
 
     import requests
 
-    sessions = []
-    for _ in range(concurrency):
-        session = requests.Session()
-        session.mount("https://", ca_trusting_adapter(ca_file)())
-        session.auth = (DEFAULT_USERNAME, DEFAULT_PASSWORD)
-        session.headers["Content-Type"] = "text/xml; charset=utf-8"
-        sessions.append(session)
+    def connections() -> list[requests.Session]:
+        sessions = []
+        for _ in range(concurrency):
+            session = requests.Session()
+            session.mount("https://", ca_trusting_adapter(ca_file)())
+            session.auth = (DEFAULT_USERNAME, DEFAULT_PASSWORD)
+            session.headers["Content-Type"] = "text/xml; charset=utf-8"
+            sessions.append(session)
+        return sessions
+
+    kept = connections()
+    unused = [connections() for _ in range(3)] if new_connections else []
 
     def run() -> int:
+        sessions = unused.pop() if unused else kept
         queue = iter(bodies)
         lock = threading.Lock()
         answered = [0]
@@ -399,6 +412,8 @@ def main() -> int:
             thin = floor(server.url, ca_file, bodies, args.concurrency)
             thin()  # connections open, as the steady refresh's are
             rows.append((count, "floor: same bytes, raw HTTP", steady(server, None, thin), ideal))
+            thin = floor(server.url, ca_file, bodies, args.concurrency, new_connections=True)
+            rows.append((count, "floor, new connections", steady(server, None, thin), ideal))
             ntlm = attendant(server.url, ca_file, args.concurrency, auth="ntlm")
             ntlm.get_availability(mailboxes, window)  # connections signed in
 
