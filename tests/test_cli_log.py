@@ -79,8 +79,14 @@ room_lists = ["rooms-hq@contoso.com"]
         mark, _, rest = line.partition("] ")
         name, _, detail = rest.partition(": ")
         assert step == f"Check step {name}: {mark.strip('[')}: {detail}"
-    finished = next(m for m in found if m.startswith("Check finished"))
+    # Support reads the run between its start and its count: every step, the settings' too.
+    began = next(i for i, m in enumerate(found) if m.startswith("Check started: "))
+    ended = next(i for i, m in enumerate(found) if m.startswith("Check finished: "))
+    assert [m for m in found[began:ended] if m.startswith("Check step ")] == steps
+    finished = found[ended]
     assert re.fullmatch(r"Check finished: \d+ pass(, \d+ (warn|skip))*", finished)
+    counted = sum(int(n) for n in re.findall(r"(\d+) (?:pass|warn|skip)", finished))
+    assert counted == len(printed)
     assert DEFAULT_PASSWORD not in app_paths().log_file.read_text(encoding="utf-8")
 
 

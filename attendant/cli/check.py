@@ -101,10 +101,14 @@ def run(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             if session.loaded.exists
             else " (not written yet: defaults)"
         )
-        emit(CheckStep("Settings valid", StepResult.PASS, detail), log=True)
         if args.retry:
             allow_one_more_try(session)
-        run_check(session.guarded, session.loaded.settings.watch_list(), emit)
+        run_check(
+            session.guarded,
+            session.loaded.settings.watch_list(),
+            emit,
+            settings=CheckStep("Settings valid", StepResult.PASS, detail),
+        )
         return finish(exit_code(steps))
     finally:
         session.close()

@@ -78,12 +78,14 @@ def run_check(
     clock: Callable[[], datetime] = local_now,
     cancelled: Callable[[], bool] = lambda: False,
     origin: str = "Check",
+    settings: CheckStep | None = None,
 ) -> list[CheckStep]:
     """Run the provider's own steps, one free/busy query and the room lists; emit each.
 
     Each step is also written to the log as one line, after a line naming the account and
     server, and a last line counts the results; ``origin`` ("Check", "Test Settings") says
-    who ran it.
+    who ran it. ``settings``: the step that found the settings valid (the caller's), emitted
+    and written first, and counted with the others.
     """
     who = guarded.identity()
     logger.info(
@@ -101,7 +103,9 @@ def run_check(
         log_step(step, origin)
         emit(step)
 
-    result = _run_steps(guarded, watch, add, clock)
+    if settings is not None:
+        add(settings)
+    result = ([settings] if settings is not None else []) + _run_steps(guarded, watch, add, clock)
     counts = {r: sum(1 for s in result if s.result is r) for r in StepResult}
     logger.info(
         "{} finished: {}",

@@ -229,15 +229,15 @@ class CheckPanel(QFrame):
                 )
                 return "done"
             try:
-                settings_step(
-                    CheckStep(SETTINGS_STEP, StepResult.PASS, "The settings are complete.")
-                )
                 run_check(
                     access.guarded(provider, settings),
                     watch,
                     report,
                     cancelled=cancel.is_set,
                     origin=TEST_SETTINGS,
+                    settings=CheckStep(
+                        SETTINGS_STEP, StepResult.PASS, "The settings are complete."
+                    ),
                 )
             except Cancelled:
                 return "cancelled"
