@@ -103,9 +103,10 @@ def run_check(
         log_step(step, origin)
         emit(step)
 
-    if settings is not None:
-        add(settings)
-    result = ([settings] if settings is not None else []) + _run_steps(guarded, watch, add, clock)
+    first = [settings] if settings is not None else []
+    for step in first:
+        add(step)
+    result = first + _run_steps(guarded, watch, add, clock)
     counts = {r: sum(1 for s in result if s.result is r) for r in StepResult}
     logger.info(
         "{} finished: {}",
