@@ -16,7 +16,7 @@ from datetime import tzinfo
 from exchangelib import BASIC, NTLM, Credentials, Version
 from exchangelib import version as ews_version
 
-from attendant.domain import AutoReply, Availability, Mailbox, RoomList, Window
+from attendant.domain import AutoReply, Availability, Mailbox, MeetingDetails, RoomList, Window
 from attendant.providers.base import CheckStep, OnRead, ProviderContext, StepResult
 from attendant.providers.errors import NotSupported, ProviderError, SettingsInvalid, SignInRequired
 from attendant.providers.ews.client import EwsClient, require_https
@@ -54,6 +54,7 @@ class ExchangeProvider:
         timeout_seconds: float = 30.0,
         concurrency: int = DEFAULT_CONCURRENCY,
         zone: tzinfo | None = None,
+        details: bool = True,
     ) -> None:
         # On-premises Exchange has one way in, a user name and password (Basic or NTLM):
         # the "Grant Basic/Modern Authentication" choice is Office 365's, not this one's.
@@ -88,6 +89,7 @@ class ExchangeProvider:
             timeout=self._timeout,
             concurrency=concurrency,
             zone=zone,
+            details=details,
         )
 
     @classmethod
@@ -102,6 +104,7 @@ class ExchangeProvider:
             password=context.password,
             ca_bundle=settings.network.ca_bundle,
             timeout_seconds=settings.network.timeout_seconds,
+            details=settings.privacy.details is MeetingDetails.SHOW,
         )
 
     # -- credentials -------------------------------------------------------------------

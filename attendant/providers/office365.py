@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from exchangelib import OAUTH2, Version
 from exchangelib import version as ews_version
 
-from attendant.domain import AutoReply, Availability, Mailbox, RoomList, Window
+from attendant.domain import AutoReply, Availability, Mailbox, MeetingDetails, RoomList, Window
 from attendant.providers.base import CheckStep, OnRead, ProviderContext, StepResult
 from attendant.providers.errors import CredentialsRejected, ProviderError, SettingsInvalid
 from attendant.providers.ews.client import EwsClient, require_https
@@ -57,6 +57,7 @@ class Office365Provider:
         timeout_seconds: float = 30.0,
         concurrency: int = DEFAULT_CONCURRENCY,
         zone: tzinfo | None = None,
+        details: bool = True,
         grant_modern_auth: bool = True,
         grant_basic_auth: bool = False,
         today: Callable[[], date] = lambda: datetime.now(UTC).date(),
@@ -93,6 +94,7 @@ class Office365Provider:
             timeout=self._timeout,
             concurrency=concurrency,
             zone=zone,
+            details=details,
         )
         self._credentials = TokenCredentials(self.signin.client_id, self._fetch)
 
@@ -108,6 +110,7 @@ class Office365Provider:
             token_cache=context.token_cache,
             ca_bundle=settings.network.ca_bundle,
             timeout_seconds=settings.network.timeout_seconds,
+            details=settings.privacy.details is MeetingDetails.SHOW,
             grant_modern_auth=settings.calendar.grant_modern_auth,
             grant_basic_auth=settings.calendar.grant_basic_auth,
         )

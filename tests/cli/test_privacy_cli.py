@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -84,6 +85,21 @@ def test_hide_gives_no_events_but_the_status(cli, ews, ca_file, tmp_path):
     )
     assert code == 0
     assert "Budget" not in out and "busy" in out
+
+
+@pytest.mark.parametrize(
+    ("privacy", "view"),
+    [(None, "Detailed"), ("show", "Detailed"), ("busy_only", "FreeBusy"), ("hide", "FreeBusy")],
+)
+def test_exchange_is_asked_for_subjects_only_when_they_are_shown(
+    cli, ews, ca_file, tmp_path, privacy, view
+):
+    # Data the desk must not show is not fetched: without the Detailed view Exchange sends
+    # no CalendarEventDetails, so subjects never reach the desk (or its memory and dumps).
+    alice(cli, config(tmp_path, ews, ca_file, privacy))
+    (request,) = ews.requests_for("GetUserAvailability")
+    asked = re.findall(rb"<t:RequestedView>(\w+)</t:RequestedView>", request.body)
+    assert asked == [view.encode()]
 
 
 def test_an_unknown_value_is_a_settings_error_naming_the_key(cli, ews, ca_file, tmp_path):

@@ -86,6 +86,7 @@ class EwsClient:
         timeout: float,
         concurrency: int = DEFAULT_CONCURRENCY,
         zone: tzinfo | None = None,
+        details: bool = True,
     ) -> None:
         self.endpoint = endpoint
         self.version = version
@@ -95,6 +96,8 @@ class EwsClient:
         self._timeout = float(timeout)
         self.concurrency = max(1, int(concurrency))
         self.zone, self.ews_zone = request_zone(zone)
+        #: Whether free/busy asks for subjects and locations (see RequestWriter).
+        self.details = details
         self._lock = threading.Lock()
         self._protocol: EwsProtocol | None = None
         self._credentials_key: bytes | None = None
@@ -240,7 +243,7 @@ class EwsClient:
         kept = self._kept_writer
         if kept is not None and kept[0] is protocol and kept[1] == window:
             return kept[2]
-        writer = RequestWriter(protocol, window, self.zone)
+        writer = RequestWriter(protocol, window, self.zone, details=self.details)
         self._kept_writer = (protocol, window, writer)
         return writer
 

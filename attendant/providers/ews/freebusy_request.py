@@ -31,9 +31,16 @@ _CLOSE = re.compile(rb"</(?:\w+:)?MailboxDataArray>")
 
 
 class RequestWriter:
-    """The GetUserAvailability requests of one window in one zone, for one protocol."""
+    """The GetUserAvailability requests of one window in one zone, for one protocol.
 
-    def __init__(self, protocol: Any, window: Window, zone: ZoneInfo) -> None:
+    ``details``: ask for each event's subject and location (the ``Detailed`` view); without,
+    the server sends times and busy types only (``FreeBusy``), so that a board that shows no
+    subjects never receives them.
+    """
+
+    def __init__(
+        self, protocol: Any, window: Window, zone: ZoneInfo, *, details: bool = True
+    ) -> None:
         start = EWSDateTime.from_datetime(window.start.astimezone(zone))
         end = EWSDateTime.from_datetime(window.end.astimezone(zone))
         self._service = AvailabilityService(protocol=protocol)
@@ -43,7 +50,7 @@ class RequestWriter:
             "free_busy_view_options": FreeBusyViewOptions(
                 time_window=TimeWindow(start=start, end=end),
                 merged_free_busy_interval=30,
-                requested_view="Detailed",
+                requested_view="Detailed" if details else "FreeBusy",
             ),
         }
         whole = self.whole([_MARK])
