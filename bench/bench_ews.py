@@ -361,7 +361,7 @@ people = [
     return run  # fmt: skip
 
 
-def steady(server: Server, provider: ExchangeProvider | None, run: Callable[[], int]) -> Row:
+def steady(server: Server, run: Callable[[], int]) -> Row:
     """The median of three refreshes with proven credentials."""
     runs = sorted((measure(server, run) for _ in range(STEADY_RUNS)), key=lambda r: r[1])
     return runs[STEADY_RUNS // 2]
@@ -408,21 +408,21 @@ def main() -> int:
                 return len(p.get_availability(m, window))
 
             rows.append((count, "attendant, first refresh", measure(server, ours), ideal))
-            rows.append((count, "attendant, steady refresh", steady(server, provider, ours), ideal))
+            rows.append((count, "attendant, steady refresh", steady(server, ours), ideal))
             provider.close()
             bodies = server.bodies(math.ceil(count / 100))
             thin = floor(server.url, ca_file, bodies, args.concurrency)
             thin()  # connections open, as the steady refresh's are
-            rows.append((count, "floor: same bytes, raw HTTP", steady(server, None, thin), ideal))
+            rows.append((count, "floor: same bytes, raw HTTP", steady(server, thin), ideal))
             thin = floor(server.url, ca_file, bodies, args.concurrency, new_connections=True)
-            rows.append((count, "floor, new connections", steady(server, None, thin), ideal))
+            rows.append((count, "floor, new connections", steady(server, thin), ideal))
             ntlm = attendant(server.url, ca_file, args.concurrency, auth="ntlm")
             ntlm.get_availability(mailboxes, window)  # connections signed in
 
             def ours_ntlm(p: ExchangeProvider = ntlm, m: list[Mailbox] = mailboxes) -> int:
                 return len(p.get_availability(m, window))
 
-            rows.append((count, "attendant, steady (NTLM)", steady(server, ntlm, ours_ntlm), ideal))
+            rows.append((count, "attendant, steady (NTLM)", steady(server, ours_ntlm), ideal))
             ntlm.close()
             addresses = server.addresses[:count]
             rows.append(
@@ -442,7 +442,7 @@ def main() -> int:
             def at(p: ExchangeProvider = provider) -> int:
                 return len(p.get_availability(mailboxes, window))
 
-            sweep.append((concurrency, steady(server, provider, at)))
+            sweep.append((concurrency, steady(server, at)))
             provider.close()
     finally:
         server.stop()
