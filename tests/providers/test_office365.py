@@ -13,12 +13,13 @@ import json
 import re
 import threading
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from attendant.domain import Mailbox, WatchList, Window
-from attendant.providers.base import StepResult
+from attendant.providers.base import ProviderContext, StepResult
 from attendant.providers.errors import SettingsInvalid, SignInRequired
 from attendant.providers.office365 import Office365Provider, ews_scope
 from attendant.providers.registry import ProviderRegistry
@@ -28,6 +29,7 @@ from attendant.services.guarded import GuardedProvider
 from attendant.services.lockout import LockoutGuard
 from attendant.services.refresh import RefreshService
 from attendant.services.state import FeedHealth
+from attendant.settings.store import load_settings
 from tests.fakes import tls
 from tests.fakes.helpers import approve_when_pending, seed_contoso
 
@@ -371,6 +373,31 @@ def test_cli_signin_with_a_device_code_then_availability_and_check(
     assert code == 0, out
     assert "[WARN] EWS in Exchange Online" in out and "[PASS] Sign-in" in out
     assert ews.failed_logons == 0
+    assert_clean(ews)
+
+
+@pytest.mark.ews_schema
+@pytest.mark.parametrize(("privacy", "subjects"), [("show", True), ("busy_only", False)])
+def test_exchange_online_is_asked_for_subjects_only_when_they_are_shown(
+    authority, ews, ca_file, tmp_path, privacy, subjects
+):
+    path = Path(settings_file(tmp_path, authority, ews, ca_file))
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f'\n[privacy]\nmeeting_details = "{privacy}"\n')
+    context = ProviderContext(load_settings(path).settings, token_cache=tmp_path / "t.bin")
+    p = Office365Provider.from_context(context)
+    try:
+        assert p.sign_in(device_code=True, out=Approving(authority)) == USER
+        (alice,) = p.get_availability(ALICE, WINDOW)
+    finally:
+        p.close()
+    # The server sent no subject at all: the provider applies no privacy setting itself.
+    assert [e.subject for e in alice.events] == (
+        ["Budget review", "Coffee", None] if subjects else [None, None, None]
+    )
+    (record,) = ews.requests_for("GetUserAvailability")
+    view = b"Detailed" if subjects else b"FreeBusy"
+    assert b"<t:RequestedView>" + view + b"</t:RequestedView>" in record.body
     assert_clean(ews)
 
 
